@@ -1,0 +1,68 @@
+# liblinux: a Linux-compatible kernel in Go, as a C library.
+#
+#   make            build build/liblinux.so, build/liblinux.a, build/liblinux.pc
+#   make run        build and run the demo program
+#   make test       everything CI runs (installs what it needs)
+#   make bench      benchmarks, side by side with the host kernel
+#   make generate   regenerate abi/ and include/ from abi/internal/spec
+
+SHELL := /bin/bash
+GO ?= go
+CC ?= gcc
+BUILD := build
+export GOFLAGS := -mod=mod -buildvcs=false
+export CGO_ENABLED := 1
+
+GO_SRC := $(shell find abi capi cgotrace hostops kernel -name '*.go' -o -name '*.c' -o -name '*.h' 2>/dev/null) go.mod
+HEADERS := $(shell find include -name '*.h' 2>/dev/null)
+CFLAGS_TEST := -Wall -Wextra -Werror -O2 -g -Iinclude -pthread
+
+.PHONY: all run test bench generate check-generated deps clean go-test c-test
+
+all: $(BUILD)/liblinux.so $(BUILD)/liblinux.pc
+
+$(BUILD)/obj/liblinux_go.a: $(GO_SRC) $(HEADERS)
+	@mkdir -p $(BUILD)/obj
+	$(GO) build -buildmode=c-archive -trimpath -o $@ ./capi
+
+$(BUILD)/liblinux.so $(BUILD)/liblinux.a &: $(BUILD)/obj/liblinux_go.a link/link.sh link/liblinux.map
+	link/link.sh $(abspath $<) $(abspath $(BUILD))
+	link/check-exports.sh $(BUILD)
+
+$(BUILD)/liblinux.pc: Makefile
+	@mkdir -p $(BUILD)
+	@printf 'prefix=%s\nlibdir=$${prefix}/build\nincludedir=$${prefix}/include\n\nName: liblinux\nDescription: Linux-compatible kernel as a library (LKL API)\nVersion: 0.1.0\nCflags: -I$${includedir}\nLibs: -L$${libdir} -llinux\nLibs.private: -lpthread -ldl\n' "$(CURDIR)" > $@
+
+$(BUILD)/demo: examples/demo.c $(BUILD)/liblinux.so
+	$(CC) $(CFLAGS_TEST) -o $@ $< -L$(BUILD) -llinux -Wl,-rpath,'$$ORIGIN'
+
+run: $(BUILD)/demo
+	$(BUILD)/demo
+
+generate:
+	$(GO) run ./abi/internal/gen
+
+# The generated files must match what the generator makes now.
+check-generated:
+	$(GO) run ./abi/internal/gen -check
+
+deps:
+	@bash .ci/deps.sh
+
+go-test:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+	$(GO) vet ./...
+	CGO_ENABLED=0 $(GO) vet ./abi/... ./hostops/fake/... ./kernel/...
+	$(GO) test -race -count=1 ./abi/... ./hostops/... ./kernel/...
+	$(GO) test -count=1 ./capi/... ./cgotrace/...
+
+c-test: all
+	@bash tests-c/run.sh
+
+test: deps check-generated go-test c-test
+
+bench: all
+	@bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD)

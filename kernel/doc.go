@@ -1,0 +1,23 @@
+// Package kernel is the core of liblinux: the Kernel (boot, halt, command
+// line, console log), tasks and thread groups, file descriptor tables and
+// credentials. It is pure Go: the host is reached only through
+// hostops.Ops, so everything here is tested with hostops/fake.
+//
+// One Kernel value is one booted kernel. Nothing is global, so a process
+// can halt a kernel and boot a fresh one, and tests run several at once.
+//
+// Syscalls from different host threads run in parallel: there is no big
+// kernel lock. Each object has its own lock, and the global order is:
+//
+//	Kernel.tasksMu
+//	  ThreadGroup.mu
+//	    FSContext.mu
+//	      FDTable.mu
+//	        vfs locks (see package vfs)
+//	          Log.mu
+//	            ktime.Clock locks, mm.Allocator.mu (leaves)
+//
+// Host ops that may block (print, timers' SetOneshot aside) are never
+// called with a kernel lock held; Log collects messages under Log.mu and
+// prints them after releasing it.
+package kernel

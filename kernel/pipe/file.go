@@ -1,0 +1,60 @@
+package pipe
+
+import (
+	"liblinux/kernel/usermem"
+	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
+)
+
+// End is an open read or write end: the FileOps of a pipe fd.
+type End struct {
+	P           *Pipe
+	read, write bool
+	nonblock    func() bool
+}
+
+var (
+	_ vfs.FileOps  = (*End)(nil)
+	_ vfs.Waitable = (*End)(nil)
+	_ vfs.Streamer = (*End)(nil)
+)
+
+// NewEnd opens an end of p. nonblock reports the file's O_NONBLOCK at the
+// time of each call.
+func NewEnd(p *Pipe, read, write bool) *End {
+	p.Open(read, write)
+	return &End{P: p, read: read, write: write}
+}
+
+// Attach implements vfs.Attacher: the end reads its file's O_NONBLOCK.
+func (e *End) Attach(f *vfs.File) { e.nonblock = f.NonBlocking }
+
+func (e *End) nb() bool { return e.nonblock != nil && e.nonblock() }
+
+// Read implements vfs.FileOps.
+func (e *End) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
+	return e.P.Read(ctx, dst, e.nb())
+}
+
+// Write implements vfs.FileOps.
+func (e *End) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
+	return e.P.Write(ctx, src, e.nb())
+}
+
+// Release implements vfs.FileOps.
+func (e *End) Release() { e.P.close(e.read, e.write) }
+
+// Stream implements vfs.Streamer.
+func (e *End) Stream() bool { return true }
+
+// Readiness implements vfs.Waitable.
+func (e *End) Readiness(mask uint32) uint32 { return e.P.Readiness(mask, e.read, e.write) }
+
+// EventRegister implements vfs.Waitable.
+func (e *End) EventRegister(w *waiter.Entry) { e.P.EventRegister(w) }
+
+// EventUnregister implements vfs.Waitable.
+func (e *End) EventUnregister(w *waiter.Entry) { e.P.EventUnregister(w) }
+
+// PipeEnd returns e itself: fcntl finds pipes through it.
+func (e *End) PipeEnd() *End { return e }

@@ -1,0 +1,108 @@
+package syscalls
+
+import (
+	"liblinux/abi"
+	"liblinux/kernel"
+	"liblinux/kernel/epoll"
+	"liblinux/kernel/usermem"
+	"liblinux/kernel/vfs"
+)
+
+func init() {
+	register(abi.SYS_EPOLL_CREATE1, EpollCreate1)
+	register(abi.SYS_EPOLL_CTL, EpollCtl)
+	register(abi.SYS_EPOLL_PWAIT, EpollPwait)
+}
+
+// EpollCreate1 implements Linux syscall epoll_create1(2).
+func EpollCreate1(t *kernel.Task, a *Args) (uintptr, error) {
+	flags := a.Uint(0)
+	if flags&^abi.EPOLL_CLOEXEC != 0 {
+		return 0, abi.EINVAL
+	}
+	f := vfs.NewFile(vfs.Path{}, epoll.New(), abi.O_RDWR)
+	return installFile(t, f, flags&abi.EPOLL_CLOEXEC != 0)
+}
+
+// epollOf returns the epoll instance behind epfd: EINVAL if it is not one.
+func epollOf(t *kernel.Task, epfd int32) (*vfs.File, *epoll.Epoll, error) {
+	f, err := getFile(t, epfd)
+	if err != nil {
+		return nil, nil, err
+	}
+	ep, ok := f.Ops().(*epoll.Epoll)
+	if !ok {
+		f.DecRef()
+		return nil, nil, abi.EINVAL
+	}
+	return f, ep, nil
+}
+
+// EpollCtl implements Linux syscall epoll_ctl(2).
+func EpollCtl(t *kernel.Task, a *Args) (uintptr, error) {
+	epfd, op, fd := a.Int(0), int(a.Int(1)), a.Int(2)
+	var ev abi.EpollEvent
+	if op != abi.EPOLL_CTL_DEL {
+		var b [abi.SizeofEpollEvent]byte
+		if err := usermem.CopyIn(b[:], a.Ptr(3)); err != nil {
+			return 0, err
+		}
+		ev.UnmarshalFrom(b[:])
+	}
+	ef, ep, err := epollOf(t, epfd)
+	if err != nil {
+		if err == abi.EINVAL {
+			// Linux checks that both fds exist before the type.
+			if tf, terr := getFile(t, fd); terr != nil {
+				return 0, terr
+			} else {
+				tf.DecRef()
+			}
+		}
+		return 0, err
+	}
+	defer ef.DecRef()
+	tf, err := getFile(t, fd)
+	if err != nil {
+		return 0, err
+	}
+	defer tf.DecRef()
+	if tf == ef {
+		return 0, abi.EINVAL
+	}
+	return 0, ep.Ctl(op, fd, tf, ev.Events, ev.Data)
+}
+
+// EpollPwait implements Linux syscall epoll_pwait(2). The signal mask is
+// accepted and has no effect: no signals are delivered to library tasks.
+func EpollPwait(t *kernel.Task, a *Args) (uintptr, error) {
+	max, timeout := int(a.Int(2)), a.Int(3)
+	if max <= 0 || max > (1<<31-1)/abi.SizeofEpollEvent {
+		return 0, abi.EINVAL
+	}
+	ef, ep, err := epollOf(t, a.Int(0))
+	if err != nil {
+		return 0, err
+	}
+	defer ef.DecRef()
+	deadline := int64(0)
+	switch {
+	case timeout == 0:
+		deadline = -1
+	case timeout > 0:
+		deadline = t.Kernel().Clock.Now() + int64(timeout)*1e6
+	}
+	evs, err := ep.Wait(t, max, deadline)
+	if err != nil {
+		return 0, err
+	}
+	b := make([]byte, len(evs)*abi.SizeofEpollEvent)
+	for i, e := range evs {
+		x := abi.EpollEvent{Events: e.Events, Data: e.Data}
+		x.MarshalTo(b[i*abi.SizeofEpollEvent:])
+	}
+	if err := usermem.CopyOut(a.Ptr(1), b); err != nil {
+		return 0, err
+	}
+	return uintptr(len(evs)), nil
+}

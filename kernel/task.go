@@ -1,0 +1,247 @@
+package kernel
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"liblinux/abi"
+	"liblinux/kernel/vfs"
+)
+
+// ThreadGroup is a process: the tasks that share a pid. In liblinux every
+// host thread is a task of pid 1 unless it asks to lead a group of its own
+// (lkl_sys_new_thread_group_leader).
+type ThreadGroup struct {
+	k      *Kernel
+	PID    int32        // immutable
+	Parent *ThreadGroup // nil for pid 1; immutable
+
+	mu      sync.Mutex
+	creds   *vfs.Creds // copy-on-write; protected by mu
+	fs      *FSContext // immutable pointer
+	files   *FDTable   // immutable pointer
+	rlimits [abi.RLIM_NLIMITS]Rlimit
+	threads int // live tasks; protected by Kernel.tasksMu
+}
+
+// Rlimit is one resource limit.
+type Rlimit struct{ Cur, Max uint64 }
+
+func defaultRlimits() [abi.RLIM_NLIMITS]Rlimit {
+	var r [abi.RLIM_NLIMITS]Rlimit
+	for i := range r {
+		r[i] = Rlimit{abi.RLIM_INFINITY, abi.RLIM_INFINITY}
+	}
+	r[abi.RLIMIT_NOFILE] = Rlimit{1024, 4096}
+	r[abi.RLIMIT_STACK] = Rlimit{8 << 20, abi.RLIM_INFINITY}
+	r[abi.RLIMIT_CORE] = Rlimit{0, abi.RLIM_INFINITY}
+	r[abi.RLIMIT_MEMLOCK] = Rlimit{8 << 20, 8 << 20}
+	r[abi.RLIMIT_MSGQUEUE] = Rlimit{819200, 819200}
+	r[abi.RLIMIT_NPROC] = Rlimit{63672, 63672}
+	r[abi.RLIMIT_SIGPENDING] = Rlimit{63672, 63672}
+	return r
+}
+
+// Rlimit returns a resource limit.
+func (g *ThreadGroup) Rlimit(res int) Rlimit {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.rlimits[res]
+}
+
+// SetRlimit changes a resource limit.
+func (g *ThreadGroup) SetRlimit(res int, r Rlimit) {
+	g.mu.Lock()
+	g.rlimits[res] = r
+	g.mu.Unlock()
+}
+
+// Creds returns the group's current credentials (never modified in place).
+func (g *ThreadGroup) Creds() *vfs.Creds {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.creds
+}
+
+// SetCreds installs new credentials for every task of the group.
+func (g *ThreadGroup) SetCreds(c *vfs.Creds) {
+	g.mu.Lock()
+	g.creds = c
+	g.mu.Unlock()
+}
+
+// FS returns the group's root, cwd and umask.
+func (g *ThreadGroup) FS() *FSContext { return g.fs }
+
+// Files returns the group's descriptor table.
+func (g *ThreadGroup) Files() *FDTable { return g.files }
+
+// PPID returns the parent's pid (0 for pid 1).
+func (g *ThreadGroup) PPID() int32 {
+	if g.Parent == nil {
+		return 0
+	}
+	return g.Parent.PID
+}
+
+// Task is a kernel thread bound to one host thread.
+type Task struct {
+	k       *Kernel
+	TID     int32 // immutable
+	HostTID int64 // immutable
+
+	group atomic.Pointer[ThreadGroup]
+
+	// inSyscall is set while the task runs a system call; Halt waits for
+	// it to clear.
+	inSyscall atomic.Bool
+}
+
+// Kernel returns the task's kernel.
+func (t *Task) Kernel() *Kernel { return t.k }
+
+// Group returns the task's thread group.
+func (t *Task) Group() *ThreadGroup { return t.group.Load() }
+
+// Creds implements vfs.Context.
+func (t *Task) Creds() *vfs.Creds { return t.Group().Creds() }
+
+// Now implements vfs.Context.
+func (t *Task) Now() vfs.Time { return vfs.TimeFromNanos(t.k.Clock.Realtime()) }
+
+// allocPIDLocked returns an unused pid. Preconditions: tasksMu is held.
+func (k *Kernel) allocPIDLocked() int32 {
+	const pidMax = 4194304
+	for {
+		k.lastPID++
+		if k.lastPID >= pidMax {
+			k.lastPID = 2
+		}
+		if _, ok := k.tasks[k.lastPID]; ok {
+			continue
+		}
+		if _, ok := k.groups[k.lastPID]; ok {
+			continue
+		}
+		return k.lastPID
+	}
+}
+
+// NewTask creates a task in pid 1 for a host thread. The first task takes
+// tid 1, as the initial thread of the initial process.
+func (k *Kernel) NewTask(hostTID int64) (*Task, error) {
+	k.tasksMu.Lock()
+	defer k.tasksMu.Unlock()
+	if !k.Running() {
+		return nil, abi.ESHUTDOWN
+	}
+	tid := int32(1)
+	if _, used := k.tasks[1]; used || k.init.threads > 0 {
+		tid = k.allocPIDLocked()
+	}
+	t := &Task{k: k, TID: tid, HostTID: hostTID}
+	t.group.Store(k.init)
+	k.init.threads++
+	k.tasks[tid] = t
+	return t, nil
+}
+
+// ReleaseTask ends a task whose host thread exited. A group whose last
+// task goes closes its files.
+func (k *Kernel) ReleaseTask(t *Task) {
+	k.tasksMu.Lock()
+	if k.tasks[t.TID] != t {
+		k.tasksMu.Unlock()
+		return
+	}
+	delete(k.tasks, t.TID)
+	g := t.Group()
+	g.threads--
+	last := g.threads == 0 && g != k.init
+	if last {
+		delete(k.groups, g.PID)
+	}
+	k.tasksMu.Unlock()
+	if last {
+		g.files.CloseAll()
+		g.fs.Release()
+	}
+}
+
+// NewThreadGroupLeader makes t the leader of a new process whose pid is
+// t's tid and whose parent is t's old process. The new process starts with
+// a copy of the old one's descriptors, cwd, root, umask and credentials,
+// as fork(2) gives a child.
+func (k *Kernel) NewThreadGroupLeader(t *Task) error {
+	k.tasksMu.Lock()
+	defer k.tasksMu.Unlock()
+	old := t.Group()
+	if old.PID == t.TID {
+		return abi.EPERM
+	}
+	g := &ThreadGroup{k: k, PID: t.TID, Parent: old, creds: old.Creds(), fs: old.fs.Clone(), files: old.files.Fork()}
+	g.rlimits = old.rlimits
+	g.threads = 1
+	old.threads--
+	k.groups[g.PID] = g
+	t.group.Store(g)
+	return nil
+}
+
+// TaskCount returns the number of live tasks.
+func (k *Kernel) TaskCount() int {
+	k.tasksMu.Lock()
+	defer k.tasksMu.Unlock()
+	return len(k.tasks)
+}
+
+// Groups returns the live thread groups' pids in no particular order.
+func (k *Kernel) Groups() []*ThreadGroup {
+	k.tasksMu.Lock()
+	defer k.tasksMu.Unlock()
+	out := make([]*ThreadGroup, 0, len(k.groups))
+	for _, g := range k.groups {
+		out = append(out, g)
+	}
+	return out
+}
+
+// Group returns the thread group with the given pid.
+func (k *Kernel) Group(pid int32) *ThreadGroup {
+	k.tasksMu.Lock()
+	defer k.tasksMu.Unlock()
+	return k.groups[pid]
+}
+
+func (k *Kernel) allTasks() []*Task {
+	k.tasksMu.Lock()
+	defer k.tasksMu.Unlock()
+	out := make([]*Task, 0, len(k.tasks))
+	for _, t := range k.tasks {
+		out = append(out, t)
+	}
+	return out
+}
+
+// Enter marks the start of a system call. It fails with ESHUTDOWN once the
+// kernel is halting. Every successful Enter is paired with Exit.
+func (t *Task) Enter() bool {
+	t.inSyscall.Store(true)
+	if t.k.state.Load() != stateRunning {
+		t.inSyscall.Store(false)
+		return false
+	}
+	return true
+}
+
+// Exit marks the end of a system call.
+func (t *Task) Exit() { t.inSyscall.Store(false) }
+
+// waitIdle waits until the task is not in a system call. Blocked calls
+// have been woken by the closed halt channel and return promptly.
+func (t *Task) waitIdle() {
+	for t.inSyscall.Load() {
+		runtime.Gosched()
+	}
+}

@@ -22,4 +22,9 @@ package main
 */
 import "C"
 
+import (
+	// The ready POSIX host ops (lkl_host_ops) and default block ops.
+	_ "liblinux/hostops/posix"
+)
+
 func main() {}

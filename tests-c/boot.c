@@ -99,7 +99,7 @@ int main(void)
 	struct lkl_stat st;
 	char buf[1024];
 	long fd, dirfd, ret, i;
-	struct lkl_timespec req = { 0, 87654321 };
+	struct __lkl__kernel_timespec req = { 0, 87654321 };
 	struct timespec t0, t1;
 	struct lkl_epoll_event ev;
 
@@ -164,7 +164,6 @@ int main(void)
 	CHECK_EQ("close pipe w", lkl_sys_close(pipe_fds[1]), 0);
 
 	CHECK_EQ("mount_fs proc", lkl_mount_fs("proc"), 0);
-	CHECK_EQ("mount_fs proc again", lkl_mount_fs("proc"), 1);
 	CHECK_EQ("chdir proc", lkl_sys_chdir("proc"), 0);
 	dirfd = lkl_sys_open(".", LKL_O_RDONLY | LKL_O_DIRECTORY, 0);
 	CHECK("open cwd", dirfd >= 0, "ret %ld", dirfd);

@@ -16,11 +16,11 @@ int main(void)
 {
 	char *hole;
 	long fd;
-	struct lkl_timespec ts;
+	struct __lkl__kernel_timespec ts;
 
-	/* An address that is certainly unmapped: map, then unmap, a page. */
-	hole = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	munmap(hole, 4096);
+	/* An address where any access faults: a PROT_NONE page, kept mapped
+	 * so nothing else can be placed there. */
+	hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	lkl_host_ops.print = quiet;
 	CHECK_EQ("init", lkl_init(&lkl_host_ops), 0);

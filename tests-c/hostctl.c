@@ -113,7 +113,7 @@ static volatile long sleep_ret = 1;
 
 static void *sleeper(void *arg)
 {
-	struct lkl_timespec ts = { 3600, 0 };
+	struct __lkl__kernel_timespec ts = { 3600, 0 };
 
 	(void)arg;
 	sleep_ret = lkl_sys_nanosleep(&ts, NULL);
@@ -123,7 +123,7 @@ static void *sleeper(void *arg)
 int main(void)
 {
 	struct lkl_host_operations ops = lkl_host_ops;
-	struct lkl_timespec ts;
+	struct __lkl__kernel_timespec ts;
 	char buf[65536];
 	long fd, n, total;
 	pthread_t th;

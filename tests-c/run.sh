@@ -57,7 +57,7 @@ check "exports (link/)" link/check-exports.sh build
 check "header_check.c (C)" gcc -Wall -Wextra -Werror -Iinclude -c tests-c/header_check.c -o "$B/header_check.o"
 check "header_check.c (C99)" gcc -std=c99 -Wall -Wextra -Werror -Iinclude -c tests-c/header_check.c -o "$B/header_check99.o"
 check "header_check.c (C++)" g++ -x c++ -Wall -Wextra -Werror -Iinclude -c tests-c/header_check.c -o "$B/header_check_cxx.o"
-check "pkg-config" bash -c 'PKG_CONFIG_PATH=build gcc $(pkg-config --cflags liblinux) tests-c/restart.c -o build/tests/pc $(pkg-config --libs liblinux) -Wl,-rpath,$PWD/build'
+check "pkg-config" bash -c 'export PKG_CONFIG_PATH=$PWD/build; gcc $(pkg-config --cflags liblinux) tests-c/restart.c -o build/tests/pc $(pkg-config --libs liblinux) -Wl,-rpath,$PWD/build'
 
 gcc $CFLAGS tests-c/z_layout.c -o "$B/layout" && run "layout" "$B/layout" || { failed=$((failed + 1)); echo "layout: build failed"; }
 gcc $CFLAGS tests-c/hostops_test.c hostops/posix/posix_host.c -o "$B/hostops" && run "hostops" "$B/hostops" || { failed=$((failed + 1)); echo "hostops: build failed"; }

@@ -64,8 +64,13 @@ func installFile(t *kernel.Task, f *vfs.File, cloexec bool) (uintptr, error) {
 type marshaler interface{ MarshalTo(b []byte) }
 
 func copyOut(a usermem.Addr, v marshaler, size int) error {
-	var buf [256]byte
-	b := buf[:size]
+	var buf [512]byte
+	var b []byte
+	if size <= len(buf) {
+		b = buf[:size]
+	} else {
+		b = make([]byte, size)
+	}
 	v.MarshalTo(b)
 	return usermem.CopyOut(a, b)
 }

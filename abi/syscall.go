@@ -6,7 +6,7 @@ func SyscallName(nr uintptr) string {
 	if nr >= SyscallMax {
 		return ""
 	}
-	return syscallNames[nr]
+	return syscallTable[nr].name
 }
 
 // SyscallArgs returns the number of arguments syscall nr takes, or -1 if
@@ -15,5 +15,5 @@ func SyscallArgs(nr uintptr) int {
 	if SyscallName(nr) == "" {
 		return -1
 	}
-	return int(syscallArgs[nr])
+	return int(syscallTable[nr].args)
 }

@@ -102,8 +102,8 @@ func liblinux_go_syscall(h C.long, no C.long, params *C.long) (ret C.long) {
 		return -C.long(abi.ESHUTDOWN)
 	}
 	p := (*[6]C.long)(unsafe.Pointer(params))
-	args := syscalls.Args{uintptr(p[0]), uintptr(p[1]), uintptr(p[2]), uintptr(p[3]), uintptr(p[4]), uintptr(p[5])}
-	return C.long(syscalls.Dispatch(t, uintptr(no), &args))
+	t.Args = syscalls.Args{uintptr(p[0]), uintptr(p[1]), uintptr(p[2]), uintptr(p[3]), uintptr(p[4]), uintptr(p[5])}
+	return C.long(syscalls.Dispatch(t, uintptr(no), &t.Args))
 }
 
 //export liblinux_go_timer_fire

@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 
 	"liblinux/abi"
+	"liblinux/kernel/usermem"
 	"liblinux/kernel/vfs"
 )
 
@@ -96,7 +97,26 @@ type Task struct {
 	// inSyscall is set while the task runs a system call; Halt waits for
 	// it to clear.
 	inSyscall atomic.Bool
+
+	// Args holds the arguments of the system call the task is running.
+	// Only the task's own host thread touches it.
+	Args SyscallArgs
 }
+
+// SyscallArgs are the six raw arguments of a system call.
+type SyscallArgs [6]uintptr
+
+// Int returns argument i as a C int.
+func (a *SyscallArgs) Int(i int) int32 { return int32(a[i]) }
+
+// Uint returns argument i as a C unsigned int.
+func (a *SyscallArgs) Uint(i int) uint32 { return uint32(a[i]) }
+
+// Int64 returns argument i as a C long.
+func (a *SyscallArgs) Int64(i int) int64 { return int64(a[i]) }
+
+// Ptr returns argument i as a user address.
+func (a *SyscallArgs) Ptr(i int) usermem.Addr { return usermem.Addr(a[i]) }
 
 // Kernel returns the task's kernel.
 func (t *Task) Kernel() *Kernel { return t.k }

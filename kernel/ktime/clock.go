@@ -28,8 +28,12 @@ type Clock struct {
 	ops  hostops.Ops
 	boot int64 // host time at boot; immutable
 
-	// realOff is added to the host time to give CLOCK_REALTIME.
+	// realOff is added to the monotonic clock to give CLOCK_REALTIME.
 	realOff atomic.Int64
+
+	// last is the latest monotonic reading: a host clock that steps back
+	// (a wall clock set by NTP) never makes the kernel's go back.
+	last atomic.Int64
 
 	armMu sync.Mutex
 	host  hostops.Timer // immutable after New; nil after Close
@@ -55,8 +59,20 @@ func New(ops hostops.Ops) (*Clock, error) {
 	return c, nil
 }
 
-// Now is CLOCK_MONOTONIC in nanoseconds: time since boot.
-func (c *Clock) Now() int64 { return c.ops.Time() - c.boot }
+// Now is CLOCK_MONOTONIC in nanoseconds: time since boot. It never
+// decreases, even if the host's clock is stepped back.
+func (c *Clock) Now() int64 {
+	now := c.ops.Time() - c.boot
+	for {
+		last := c.last.Load()
+		if now <= last {
+			return last
+		}
+		if c.last.CompareAndSwap(last, now) {
+			return now
+		}
+	}
+}
 
 // Realtime is CLOCK_REALTIME in nanoseconds since the epoch.
 func (c *Clock) Realtime() int64 { return c.Now() + c.realOff.Load() }

@@ -10,23 +10,12 @@ package syscalls
 import (
 	"liblinux/abi"
 	"liblinux/kernel"
-	"liblinux/kernel/usermem"
 )
 
-// Args are the six raw arguments of a system call.
-type Args [6]uintptr
-
-// Int returns argument i as a C int.
-func (a *Args) Int(i int) int32 { return int32(a[i]) }
-
-// Uint returns argument i as a C unsigned int.
-func (a *Args) Uint(i int) uint32 { return uint32(a[i]) }
-
-// Int64 returns argument i as a C long.
-func (a *Args) Int64(i int) int64 { return int64(a[i]) }
-
-// Ptr returns argument i as a user address.
-func (a *Args) Ptr(i int) usermem.Addr { return usermem.Addr(a[i]) }
+// Args are the six raw arguments of a system call. The C boundary fills
+// the calling task's own copy (kernel.Task.Args), so entering a system
+// call allocates nothing.
+type Args = kernel.SyscallArgs
 
 // Handler implements one system call.
 type Handler func(t *kernel.Task, a *Args) (uintptr, error)

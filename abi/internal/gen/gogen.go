@@ -87,20 +87,23 @@ func genSysnumGo() []byte {
 		fmt.Fprintf(&b, "\t%s = %d%s\n", sysGoName(sc), sc.Nr, note)
 	}
 	fmt.Fprintf(&b, ")\n\n// SyscallMax is one more than the highest syscall number.\nconst SyscallMax = %d\n\n", syscallMax())
-	fmt.Fprintf(&b, "// ArchSpecificSyscall is __NR_arch_specific_syscall, the first of the\n// numbers reserved for an architecture's own calls.\nconst ArchSpecificSyscall = %d\n\n", spec.ArchSpecificSyscall)
-	b.WriteString("var syscallNames = [SyscallMax]string{\n")
-	for _, sc := range spec.Syscalls {
-		fmt.Fprintf(&b, "\t%s: %q,\n", sysGoName(sc), sc.Name)
-	}
-	b.WriteString("}\n\n// syscallArgs is the number of arguments each syscall takes.\nvar syscallArgs = [SyscallMax]int8{\n")
-	for _, sc := range spec.Syscalls {
-		fmt.Fprintf(&b, "\t%s: %d,\n", sysGoName(sc), len(sc.Args))
-	}
-	b.WriteString("}\n")
+	fmt.Fprintf(&b, "// ArchSpecificSyscall is __NR_arch_specific_syscall, the first of the\n// numbers reserved for an architecture's own calls.\nconst ArchSpecificSyscall = %d\n", spec.ArchSpecificSyscall)
 	return gofmt("z_sysnum.go", &b)
 }
 
-func genConstsGo(m *model) []byte {
+func genSystableGo() []byte {
+	var b bytes.Buffer
+	b.WriteString(goHeader + "package abi\n\n")
+	b.WriteString("type syscallInfo struct {\n\tname string\n\targs int8\n}\n\n")
+	b.WriteString("// syscallTable has each syscall's name and argument count.\nvar syscallTable = [SyscallMax]syscallInfo{\n")
+	for _, sc := range spec.Syscalls {
+		fmt.Fprintf(&b, "\t%s: {%q, %d},\n", sysGoName(sc), sc.Name, len(sc.Args))
+	}
+	b.WriteString("}\n")
+	return gofmt("z_systable.go", &b)
+}
+
+func genConstsGo(m *model, file string) []byte {
 	var b bytes.Buffer
 	b.WriteString(goHeader + "package abi\n\n")
 	seen := map[string]bool{}
@@ -110,6 +113,9 @@ func genConstsGo(m *model) []byte {
 		}
 	}
 	for _, g := range spec.Groups {
+		if g.File != file {
+			continue
+		}
 		fmt.Fprintf(&b, "// %s\nconst (\n", g.Doc)
 		for _, c := range g.Consts {
 			gn := goName(c.Name)
@@ -128,7 +134,7 @@ func genConstsGo(m *model) []byte {
 		}
 		b.WriteString(")\n\n")
 	}
-	return gofmt("z_consts.go", &b)
+	return gofmt("z_consts_"+file+".go", &b)
 }
 
 // goFieldType is the Go type of one struct field.

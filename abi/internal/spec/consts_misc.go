@@ -463,8 +463,11 @@ type groupText struct {
 var Groups = func() []Group {
 	known := map[string]Const{}
 	var out []Group
-	for _, gt := range append(append([]groupText{}, groupsFS...), groupsMisc...) {
-		out = append(out, Group{Name: gt.name, Doc: gt.doc, Header: gt.header, Consts: ParseConsts(gt.text, known)})
+	for _, gt := range groupsFS {
+		out = append(out, Group{Name: gt.name, Doc: gt.doc, Header: gt.header, File: "fs", Consts: ParseConsts(gt.text, known)})
+	}
+	for _, gt := range groupsMisc {
+		out = append(out, Group{Name: gt.name, Doc: gt.doc, Header: gt.header, File: "misc", Consts: ParseConsts(gt.text, known)})
 	}
 	return out
 }()

@@ -52,6 +52,7 @@ type Group struct {
 	Name   string
 	Doc    string
 	Header string // "" for lkl/asm/syscalls.h, "host" for lkl_host.h
+	File   string // suffix of the generated Go file: "fs" or "misc"
 	Consts []Const
 }
 

@@ -12,16 +12,6 @@ import (
 	"liblinux/abi"
 )
 
-var _ = unsafe.Sizeof(0)
-
-// Constants.
-func _() {
-	_ = [1]struct{}{}[int64(abi.O_DIRECT)-int64(unix.O_DIRECT)]
-	_ = [1]struct{}{}[int64(abi.O_DIRECTORY)-int64(unix.O_DIRECTORY)]
-	_ = [1]struct{}{}[int64(abi.O_NOFOLLOW)-int64(unix.O_NOFOLLOW)]
-	_ = [1]struct{}{}[int64(abi.O_TMPFILE)-int64(unix.O_TMPFILE)]
-}
-
 var xEpollEvent unix.EpollEvent
 
 func _() {

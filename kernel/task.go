@@ -255,6 +255,9 @@ func (t *Task) Enter() bool {
 	return true
 }
 
+// InSyscall reports whether the task is inside a system call.
+func (t *Task) InSyscall() bool { return t.inSyscall.Load() }
+
 // Exit marks the end of a system call.
 func (t *Task) Exit() { t.inSyscall.Store(false) }
 

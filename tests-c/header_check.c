@@ -8,6 +8,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,20 @@ int main(void)
 {
 	if (use_types() == 0)
 		return 2;
+	/* Host-device structs keep LKL's 64-bit layout. */
+	SAME(offsetof(struct lkl_disk, fd), 8);
+	SAME(offsetof(struct lkl_disk, handle), 8);
+	SAME(offsetof(struct lkl_disk, ops), 16);
+	SAME(sizeof(struct lkl_disk), 24);
+	SAME(offsetof(struct lkl_blk_req, sector), 8);
+	SAME(offsetof(struct lkl_blk_req, buf), 16);
+	SAME(offsetof(struct lkl_blk_req, count), 24);
+	SAME(sizeof(struct lkl_blk_req), 32);
+	SAME(offsetof(struct lkl_netdev, id), 8);
+	SAME(sizeof(struct lkl_netdev), 16);
+	SAME(sizeof(struct lkl_jmp_buf), 128 * sizeof(long));
+	SAME(offsetof(struct lkl_host_operations, pci_ops), 42 * sizeof(void *));
+	SAME(offsetof(struct lkl_host_operations, version), 43 * sizeof(void *));
 #if defined(__x86_64__)
 	SAME(LKL_O_RDONLY, O_RDONLY);
 	SAME(LKL_O_WRONLY, O_WRONLY);

@@ -36,9 +36,12 @@ func newEnv(t *testing.T, cmdline string) *env {
 	return e
 }
 
-// str returns the address of a NUL-terminated copy of s.
+// str returns the address of a NUL-terminated copy of s. The buffer has
+// slack after the NUL: the kernel reads strings in chunks, which the race
+// detector's pointer checks require to stay inside one Go allocation.
 func (e *env) str(s string) uintptr {
-	b := append([]byte(s), 0)
+	b := make([]byte, len(s)+1+256)
+	copy(b, s)
 	e.keep = append(e.keep, b)
 	return uintptr(usermem.AddrOf(b))
 }
@@ -68,3 +71,9 @@ func (e *env) want(name string, got, want int64) {
 func errno(e abi.Errno) int64 { return -int64(e) }
 
 const atFDCWD = uintptr(0xffffffffffffff9c) // AT_FDCWD (-100) as a register value
+
+// callOn runs a system call on another task.
+func callOn(t *kernel.Task, nr uintptr, args [6]uintptr) int64 {
+	a := syscalls.Args(args)
+	return syscalls.Dispatch(t, nr, &a)
+}

@@ -263,7 +263,7 @@ func genHostOpsH(m *model) []byte {
 		default:
 			req = " Optional."
 		}
-		fmt.Fprintf(&b, " * @%s - %s.%s\n", op.Name, op.Doc, req)
+		b.WriteString(wrapDoc(fmt.Sprintf("@%s - %s.%s", op.Name, op.Doc, req)))
 	}
 	b.WriteString(" *\n * lkl_start_kernel() fails, naming the member, when a required member is\n * NULL. Either mem_alloc and mem_free, or page_alloc and page_free, must\n * be set. Members after pci_ops are liblinux's versioned tail: a host\n * built against LKL's headers leaves them zero.\n */\n")
 	b.WriteString("struct lkl_host_operations {\n")
@@ -310,4 +310,19 @@ func genLklHostH(m *model) []byte {
 	b.WriteString(cppClose)
 	b.WriteString("#endif /* _LKL_HOST_H */\n")
 	return b.Bytes()
+}
+
+// wrapDoc formats one kernel-doc line, wrapped at 78 columns.
+func wrapDoc(text string) string {
+	var b strings.Builder
+	line := " *"
+	for _, w := range strings.Fields(text) {
+		if len(line)+1+len(w) > 78 && line != " *" && line != " *  " {
+			b.WriteString(line + "\n")
+			line = " *  "
+		}
+		line += " " + w
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }

@@ -55,50 +55,74 @@ struct lkl_dev_pci_ops {
 /**
  * struct lkl_host_operations - what the host provides to the kernel
  *
- * @virtio_devices - string appended verbatim to the boot command line (virtio_mmio.device=... entries); may be NULL. Optional.
- * @print - console output: the kernel log and printk text, len bytes, not NUL-terminated; NULL means silent. Optional.
+ * @virtio_devices - string appended verbatim to the boot command line
+ *   (virtio_mmio.device=... entries); may be NULL. Optional.
+ * @print - console output: the kernel log and printk text, len bytes, not
+ *   NUL-terminated; NULL means silent. Optional.
  * @panic - called once when the kernel panics; must not return. Required.
- * @sem_alloc - counting semaphore with initial value count; NULL on failure (LKL compatibility, unused by liblinux). Optional.
+ * @sem_alloc - counting semaphore with initial value count; NULL on failure
+ *   (LKL compatibility). Optional.
  * @sem_free - free a semaphore from sem_alloc (LKL compatibility). Optional.
  * @sem_up - V operation (LKL compatibility). Optional.
  * @sem_down - P operation; blocks (LKL compatibility). Optional.
- * @mutex_alloc - mutex, recursive if recursive is non-zero (LKL compatibility). Optional.
+ * @mutex_alloc - mutex, recursive if recursive is non-zero (LKL
+ *   compatibility). Optional.
  * @mutex_free - free a mutex (LKL compatibility). Optional.
  * @mutex_lock - lock; blocks (LKL compatibility). Optional.
  * @mutex_unlock - unlock (LKL compatibility). Optional.
- * @thread_create - new host thread running f(arg); 0 on failure (LKL compatibility; liblinux runs kernel work on Go goroutines). Optional.
+ * @thread_create - new host thread running f(arg); 0 on failure (LKL
+ *   compatibility). Optional.
  * @thread_detach - detach the calling thread (LKL compatibility). Optional.
  * @thread_exit - terminate the calling thread (LKL compatibility). Optional.
- * @thread_join - wait for a thread; 0 on success, -1 on error (LKL compatibility). Optional.
+ * @thread_join - wait for a thread; 0 on success, -1 on error (LKL
+ *   compatibility). Optional.
  * @thread_self - handle of the calling thread (LKL compatibility). Optional.
- * @thread_equal - non-zero if both handles name the same thread (LKL compatibility). Optional.
- * @thread_stack - base and size of the calling thread's stack (LKL compatibility). Optional.
- * @tls_alloc - thread-local key; destructor runs with the stored value when a host thread exits, which is how the kernel releases the task bound to that thread; NULL on failure. Required.
+ * @thread_equal - non-zero if both handles name the same thread (LKL
+ *   compatibility). Optional.
+ * @thread_stack - base and size of the calling thread's stack (LKL
+ *   compatibility). Optional.
+ * @tls_alloc - thread-local key; destructor runs with the stored value when a
+ *   host thread exits, which is how the kernel releases the task bound to
+ *   that thread; NULL on failure. Required.
  * @tls_free - free a key from tls_alloc. Required.
  * @tls_set - store data for the calling thread; 0 on success. Required.
  * @tls_get - value stored by the calling thread, NULL if none. Required.
- * @mem_alloc - general kernel memory, bounded by mem= on the command line; NULL on failure. Required unless the other allocator pair is set.
- * @mem_free - free memory from mem_alloc. Required unless the other allocator pair is set.
- * @page_alloc - page-aligned kernel memory (used when mem_alloc is NULL); NULL on failure. Required unless the other allocator pair is set.
- * @page_free - free memory from page_alloc. Required unless the other allocator pair is set.
- * @time - monotonic clock in nanoseconds; every kernel clock and timeout is derived from it. Required.
- * @timer_alloc - one-shot host timer that calls fn from any host thread when it fires; the kernel's only clock-event source; NULL on failure. Required.
- * @timer_set_oneshot - arm the timer to fire once after delta nanoseconds; 0 on success. Required.
+ * @mem_alloc - general kernel memory, bounded by mem= on the command line
+ *   (liblinux uses it when page_alloc is NULL); NULL on failure. Required
+ *   unless the other allocator pair is set.
+ * @mem_free - free memory from mem_alloc. Required unless the other allocator
+ *   pair is set.
+ * @page_alloc - page-aligned kernel memory, preferred over mem_alloc when
+ *   set; NULL on failure. Required unless the other allocator pair is set.
+ * @page_free - free memory from page_alloc. Required unless the other
+ *   allocator pair is set.
+ * @time - monotonic clock in nanoseconds; every kernel clock and timeout is
+ *   derived from it. Required.
+ * @timer_alloc - one-shot host timer that calls fn from any host thread when
+ *   it fires; the kernel's only clock-event source; NULL on failure.
+ *   Required.
+ * @timer_set_oneshot - arm the timer to fire once after delta nanoseconds; 0
+ *   on success. Required.
  * @timer_free - disarm and free a timer. Required.
  * @ioremap - map an I/O memory region (LKL compatibility). Optional.
  * @iomem_access - read or write I/O memory (LKL compatibility). Optional.
  * @gettid - host thread id, used in diagnostics only; may be NULL. Optional.
  * @jmp_buf_set - save a context and call f (LKL compatibility). Optional.
- * @jmp_buf_longjmp - jump back to a saved context (LKL compatibility). Optional.
+ * @jmp_buf_longjmp - jump back to a saved context (LKL compatibility).
+ *   Optional.
  * @memcpy - optional host memcpy (LKL compatibility). Optional.
  * @memset - optional host memset (LKL compatibility). Optional.
  * @memmove - optional host memmove (LKL compatibility). Optional.
  * @mmap - anonymous mapping at exactly addr (LKL compatibility). Optional.
  * @munmap - undo mmap (LKL compatibility). Optional.
- * @shmem_init - create the backing object for physical memory (LKL MMU builds; compatibility). Optional.
- * @shmem_mmap - map physical memory at addr (LKL MMU builds; compatibility). Optional.
- * @pci_ops - PCI passthrough driver (LKL compatibility); may be NULL. Optional.
- * @version - 0 for an LKL-era struct, else LKL_HOST_OPS_VERSION; liblinux reads members after pci_ops only when set. Optional.
+ * @shmem_init - create the backing object for physical memory (LKL MMU
+ *   builds; compatibility). Optional.
+ * @shmem_mmap - map physical memory at addr (LKL MMU builds; compatibility).
+ *   Optional.
+ * @pci_ops - PCI passthrough driver (LKL compatibility); may be NULL.
+ *   Optional.
+ * @version - 0 for an LKL-era struct, else LKL_HOST_OPS_VERSION; a version
+ *   newer than the library's is rejected. Optional.
  * @reserved - must be zero. Optional.
  *
  * lkl_start_kernel() fails, naming the member, when a required member is

@@ -28,20 +28,26 @@ var (
 
 // guard recovers a Go panic on an exported path: it is reported through
 // the host's print op with the stack (C frames included, see cgotrace),
-// and the call returns -EIO. A panic must never unwind into C.
-func guard(ret *C.long) {
+// and the call returns -EIO. A panic must never unwind into C. Paths with
+// no result (timer, task release, halt) pass nil.
+func guard[T ~int64](ret *T) {
 	r := recover()
 	if r == nil {
 		return
 	}
-	msg := fmt.Sprintf("liblinux: recovered kernel panic: %v\n%s", r, debug.Stack())
+	report(fmt.Sprintf("liblinux: recovered kernel panic: %v\n%s", r, debug.Stack()))
+	if ret != nil {
+		*ret = -T(abi.EIO)
+	}
+}
+
+// report prints a message through the host's print op, or to stderr when
+// no kernel is up.
+var report = func(msg string) {
 	if h := host; h != nil {
 		h.Print([]byte(msg))
 	} else {
 		os.Stderr.WriteString(msg)
-	}
-	if ret != nil {
-		*ret = -C.long(abi.EIO)
 	}
 }
 
@@ -67,7 +73,7 @@ func liblinux_go_start(cmdline *C.char) (ret C.long) {
 
 //export liblinux_go_halt
 func liblinux_go_halt() {
-	defer guard(nil)
+	defer guard[C.long](nil)
 	kernelMu.Lock()
 	defer kernelMu.Unlock()
 	if current != nil {
@@ -90,7 +96,7 @@ func liblinux_go_new_task(hostTID C.long) (ret C.long) {
 
 //export liblinux_go_release_task
 func liblinux_go_release_task(h C.long) {
-	defer guard(nil)
+	defer guard[C.long](nil)
 	tasks.release(int64(h))
 }
 
@@ -108,7 +114,7 @@ func liblinux_go_syscall(h C.long, no C.long, params *C.long) (ret C.long) {
 
 //export liblinux_go_timer_fire
 func liblinux_go_timer_fire() {
-	defer guard(nil)
+	defer guard[C.long](nil)
 	fireMu.Lock()
 	fn := fireFn
 	fireMu.Unlock()

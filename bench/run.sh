@@ -1,8 +1,15 @@
 #!/bin/bash
 # Builds and runs the benchmarks against build/liblinux.so. Not a test:
-# it prints figures and ratios, it asserts nothing.
+# it prints figures and ratios next to the host kernel, asserts nothing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build/bench
-gcc -O2 -Wall -Wextra -Werror -Iinclude -pthread bench/bench.c -o build/bench/bench -Lbuild -llinux -Wl,-rpath,"$PWD/build"
-build/bench/bench "$@"
+CFLAGS="-O2 -Wall -Wextra -Werror -Iinclude -pthread"
+LIBS="-Lbuild -llinux -Wl,-rpath,$PWD/build"
+gcc $CFLAGS bench/bench.c -o build/bench/bench $LIBS
+gcc $CFLAGS bench/fsbench.c -o build/bench/fsbench $LIBS
+echo "== system call path"
+build/bench/bench
+echo
+echo "== files and pipes (host on /dev/shm)"
+build/bench/fsbench

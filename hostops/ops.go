@@ -28,8 +28,7 @@ type Ops interface {
 	// (CLOCK_MONOTONIC, CLOCK_REALTIME, every timeout) is derived from it:
 	// CLOCK_REALTIME starts at Time() at boot, as Linux reads its
 	// persistent clock, so a host clock counting from the epoch gives real
-	// dates. A step backwards is seen by the kernel as no progress.
-	// Non-blocking.
+	// dates. It must never go backwards. Non-blocking.
 	Time() int64
 
 	// NewTimer allocates the one-shot timer that is the kernel's clock

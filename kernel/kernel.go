@@ -108,7 +108,8 @@ func Boot(ops hostops.Ops, cmdline string, setup Setup) (*Kernel, error) {
 	k.Log.Printf(LogInfo, "Memory: %dK/%dK available", k.Mem.Limit()>>10, k.Cmdline.Mem>>10)
 
 	root := k.VFS.Root()
-	k.init = &ThreadGroup{k: k, PID: 1, fs: newFSContext(root), files: newFDTable(), creds: vfs.RootCreds()}
+	k.init = &ThreadGroup{k: k, PID: 1, fs: newFSContext(root), files: newFDTable()}
+	k.init.creds.Store(vfs.RootCreds())
 	k.init.rlimits = defaultRlimits()
 	k.groups[1] = k.init
 	k.lastPID = 1

@@ -19,7 +19,7 @@ type ThreadGroup struct {
 	Parent *ThreadGroup // nil for pid 1; immutable
 
 	mu      sync.Mutex
-	creds   *vfs.Creds // copy-on-write; protected by mu
+	creds   atomic.Pointer[vfs.Creds] // copy-on-write: replaced, never modified
 	fs      *FSContext // immutable pointer
 	files   *FDTable   // immutable pointer
 	rlimits [abi.RLIM_NLIMITS]Rlimit
@@ -59,18 +59,10 @@ func (g *ThreadGroup) SetRlimit(res int, r Rlimit) {
 }
 
 // Creds returns the group's current credentials (never modified in place).
-func (g *ThreadGroup) Creds() *vfs.Creds {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.creds
-}
+func (g *ThreadGroup) Creds() *vfs.Creds { return g.creds.Load() }
 
 // SetCreds installs new credentials for every task of the group.
-func (g *ThreadGroup) SetCreds(c *vfs.Creds) {
-	g.mu.Lock()
-	g.creds = c
-	g.mu.Unlock()
-}
+func (g *ThreadGroup) SetCreds(c *vfs.Creds) { g.creds.Store(c) }
 
 // FS returns the group's root, cwd and umask.
 func (g *ThreadGroup) FS() *FSContext { return g.fs }
@@ -200,7 +192,8 @@ func (k *Kernel) NewThreadGroupLeader(t *Task) error {
 	if old.PID == t.TID {
 		return abi.EPERM
 	}
-	g := &ThreadGroup{k: k, PID: t.TID, Parent: old, creds: old.Creds(), fs: old.fs.Clone(), files: old.files.Fork()}
+	g := &ThreadGroup{k: k, PID: t.TID, Parent: old, fs: old.fs.Clone(), files: old.files.Fork()}
+	g.creds.Store(old.Creds())
 	g.rlimits = old.rlimits
 	g.threads = 1
 	old.threads--

@@ -293,13 +293,33 @@ static void posix_page_free(void *addr, unsigned long size)
 
 /* Clock: wall time in nanoseconds since the epoch. */
 
+/*
+ * The kernel clock: CLOCK_MONOTONIC shifted so that it reads as the wall
+ * clock did when it was first read. It never goes backwards (the kernel
+ * relies on that) and still gives files real dates; later steps of the
+ * host's wall clock are not followed, as a machine's kernel keeps its own.
+ */
+static long long time_offset;
+static pthread_once_t time_once = PTHREAD_ONCE_INIT;
+
+static void time_init(void)
+{
+	struct timespec real, mono;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	time_offset = ((long long)real.tv_sec - mono.tv_sec) * 1000000000LL +
+		      (real.tv_nsec - mono.tv_nsec);
+}
+
 static unsigned long long posix_time(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	pthread_once(&time_once, time_init);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (unsigned long long)ts.tv_sec * 1000000000ULL +
-	       (unsigned long long)ts.tv_nsec;
+	       (unsigned long long)ts.tv_nsec + (unsigned long long)time_offset;
 }
 
 /*

@@ -31,10 +31,6 @@ type Clock struct {
 	// realOff is added to the monotonic clock to give CLOCK_REALTIME.
 	realOff atomic.Int64
 
-	// last is the latest monotonic reading: a host clock that steps back
-	// (a wall clock set by NTP) never makes the kernel's go back.
-	last atomic.Int64
-
 	armMu sync.Mutex
 	host  hostops.Timer // immutable after New; nil after Close
 
@@ -59,20 +55,11 @@ func New(ops hostops.Ops) (*Clock, error) {
 	return c, nil
 }
 
-// Now is CLOCK_MONOTONIC in nanoseconds: time since boot. It never
-// decreases, even if the host's clock is stepped back.
-func (c *Clock) Now() int64 {
-	now := c.ops.Time() - c.boot
-	for {
-		last := c.last.Load()
-		if now <= last {
-			return last
-		}
-		if c.last.CompareAndSwap(last, now) {
-			return now
-		}
-	}
-}
+// Now is CLOCK_MONOTONIC in nanoseconds: time since boot. The host's
+// clock must not go backwards (hostops.Ops.Time); reading it takes no
+// kernel lock and writes no shared memory, so every thread reads the
+// clock in parallel.
+func (c *Clock) Now() int64 { return c.ops.Time() - c.boot }
 
 // Realtime is CLOCK_REALTIME in nanoseconds since the epoch.
 func (c *Clock) Realtime() int64 { return c.Now() + c.realOff.Load() }

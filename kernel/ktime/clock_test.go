@@ -76,17 +76,3 @@ func TestSleepAndCancel(t *testing.T) {
 		t.Fatalf("cancelled sleep left %d timers", c.Pending())
 	}
 }
-
-func TestMonotonicNeverGoesBack(t *testing.T) {
-	h := fake.NewVirtual(1000)
-	c, _ := New(h)
-	defer c.Close()
-	h.Advance(500)
-	if c.Now() != 500 {
-		t.Fatalf("Now = %d", c.Now())
-	}
-	h.Advance(-300)
-	if c.Now() != 500 {
-		t.Fatalf("after a host step back Now = %d, want 500", c.Now())
-	}
-}

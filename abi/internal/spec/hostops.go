@@ -42,7 +42,7 @@ var HostOps = []HostOp{
 	{"mem_free", "void (*NAME)(void *)", "free memory from mem_alloc", "mem", 0},
 	{"page_alloc", "void *(*NAME)(unsigned long size)", "page-aligned kernel memory, preferred over mem_alloc when set; NULL on failure", "mem", 0},
 	{"page_free", "void (*NAME)(void *addr, unsigned long size)", "free memory from page_alloc", "mem", 0},
-	{"time", "unsigned long long (*NAME)(void)", "host clock in nanoseconds (the POSIX host: CLOCK_REALTIME); CLOCK_REALTIME starts at it at boot, CLOCK_MONOTONIC and every timeout are measured on it, and a step backwards counts as no progress", "yes", 0},
+	{"time", "unsigned long long (*NAME)(void)", "host clock in nanoseconds, never going backwards (the POSIX host: CLOCK_MONOTONIC shifted to read as the wall clock at its first use); CLOCK_REALTIME starts at it at boot, CLOCK_MONOTONIC and every timeout are measured on it", "yes", 0},
 	{"timer_alloc", "void *(*NAME)(void (*fn)(void))", "one-shot host timer that calls fn from any host thread when it fires; the kernel's only clock-event source; NULL on failure", "yes", 0},
 	{"timer_set_oneshot", "int (*NAME)(void *timer, unsigned long delta)", "arm the timer to fire once after delta nanoseconds; 0 on success", "yes", 0},
 	{"timer_free", "void (*NAME)(void *timer)", "disarm and free a timer", "yes", 0},

@@ -96,9 +96,10 @@ struct lkl_dev_pci_ops {
  *   set; NULL on failure. Required unless the other allocator pair is set.
  * @page_free - free memory from page_alloc. Required unless the other
  *   allocator pair is set.
- * @time - host clock in nanoseconds (the POSIX host: CLOCK_REALTIME);
+ * @time - host clock in nanoseconds, never going backwards (the POSIX host:
+ *   CLOCK_MONOTONIC shifted to read as the wall clock at its first use);
  *   CLOCK_REALTIME starts at it at boot, CLOCK_MONOTONIC and every timeout
- *   are measured on it, and a step backwards counts as no progress. Required.
+ *   are measured on it. Required.
  * @timer_alloc - one-shot host timer that calls fn from any host thread when
  *   it fires; the kernel's only clock-event source; NULL on failure.
  *   Required.

@@ -1,0 +1,249 @@
+/*
+ * File-system and pipe benchmarks, each run twice in one process: on the
+ * host kernel (in a scratch directory on /dev/shm, a tmpfs) and on
+ * liblinux (its root tmpfs), with the same code through a table of
+ * operations. Prints time per run, throughput, and the liblinux/host
+ * ratio (higher is better for liblinux: host time / liblinux time).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <lkl.h>
+#include <lkl_host.h>
+
+struct ops {
+	const char *name;
+	long (*open)(const char *path, int flags, int mode);
+	long (*close)(long fd);
+	long (*read)(long fd, void *buf, long n);
+	long (*write)(long fd, const void *buf, long n);
+	long (*mkdir)(const char *path, int mode);
+	long (*unlink)(const char *path);
+	long (*rmdir)(const char *path);
+	long (*stat)(const char *path);
+	long (*pipe)(int fds[2]);
+	const char *root;
+};
+
+static long h_open(const char *p, int f, int m) { long r = open(p, f, m); return r < 0 ? -1 : r; }
+static long h_close(long fd) { return close(fd); }
+static long h_read(long fd, void *b, long n) { return read(fd, b, n); }
+static long h_write(long fd, const void *b, long n) { return write(fd, b, n); }
+static long h_mkdir(const char *p, int m) { return mkdir(p, m); }
+static long h_unlink(const char *p) { return unlink(p); }
+static long h_rmdir(const char *p) { return rmdir(p); }
+static long h_stat(const char *p) { struct stat st; return stat(p, &st); }
+static long h_pipe(int fds[2]) { return pipe(fds); }
+
+static long l_open(const char *p, int f, int m) { return lkl_sys_open(p, f, m); }
+static long l_close(long fd) { return lkl_sys_close(fd); }
+static long l_read(long fd, void *b, long n) { return lkl_sys_read(fd, b, n); }
+static long l_write(long fd, const void *b, long n) { return lkl_sys_write(fd, b, n); }
+static long l_mkdir(const char *p, int m) { return lkl_sys_mkdir(p, m); }
+static long l_unlink(const char *p) { return lkl_sys_unlink(p); }
+static long l_rmdir(const char *p) { return lkl_sys_rmdir(p); }
+static long l_stat(const char *p) { struct lkl_stat st; return lkl_sys_stat(p, &st); }
+static long l_pipe(int fds[2]) { return lkl_sys_pipe(fds); }
+
+static char host_root[64];
+static struct ops host = { "host", h_open, h_close, h_read, h_write, h_mkdir, h_unlink, h_rmdir, h_stat, h_pipe, host_root };
+static struct ops lkl = { "liblinux", l_open, l_close, l_read, l_write, l_mkdir, l_unlink, l_rmdir, l_stat, l_pipe, "/bench" };
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "fsbench: %s failed\n", what);
+	exit(1);
+}
+
+#define SEQ_SIZE (256L << 20)
+#define CHUNK (64 << 10)
+static char chunk[CHUNK];
+
+/* Sequential write then read of 256 MiB in 64 KiB calls. */
+static void seq(struct ops *o, double *wsec, double *rsec)
+{
+	char path[128];
+	long fd, done;
+	double t0;
+
+	snprintf(path, sizeof(path), "%s/seq", o->root);
+	fd = o->open(path, O_CREAT | O_TRUNC | O_RDWR, 0600);
+	if (fd < 0)
+		die("open seq");
+	t0 = now();
+	for (done = 0; done < SEQ_SIZE; done += CHUNK)
+		if (o->write(fd, chunk, CHUNK) != CHUNK)
+			die("write");
+	*wsec = now() - t0;
+	o->close(fd);
+	fd = o->open(path, O_RDONLY, 0);
+	t0 = now();
+	for (done = 0; done < SEQ_SIZE; done += CHUNK)
+		if (o->read(fd, chunk, CHUNK) != CHUNK)
+			die("read");
+	*rsec = now() - t0;
+	o->close(fd);
+	o->unlink(path);
+}
+
+/* create + stat + unlink of n files in one directory. */
+static double files(struct ops *o, const char *dir, int n)
+{
+	char path[160];
+	double t0 = now();
+	int i;
+
+	for (i = 0; i < n; i++) {
+		long fd;
+
+		snprintf(path, sizeof(path), "%s/f%d", dir, i);
+		fd = o->open(path, O_CREAT | O_WRONLY, 0600);
+		if (fd < 0)
+			die("create");
+		o->close(fd);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/f%d", dir, i);
+		if (o->stat(path) != 0)
+			die("stat");
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/f%d", dir, i);
+		if (o->unlink(path) != 0)
+			die("unlink");
+	}
+	return now() - t0;
+}
+
+#define PIPE_TOTAL (512L << 20)
+struct pipe_arg { struct ops *o; int fd; };
+
+static void *pipe_reader(void *p)
+{
+	struct pipe_arg *a = p;
+	static char buf[CHUNK];
+	long got = 0, n;
+
+	while (got < PIPE_TOTAL && (n = a->o->read(a->fd, buf, sizeof(buf))) > 0)
+		got += n;
+	return NULL;
+}
+
+static double pipes(struct ops *o)
+{
+	int fds[2];
+	long done;
+	pthread_t t;
+	struct pipe_arg a;
+	double t0;
+
+	if (o->pipe(fds) != 0)
+		die("pipe");
+	a.o = o;
+	a.fd = fds[0];
+	t0 = now();
+	pthread_create(&t, NULL, pipe_reader, &a);
+	for (done = 0; done < PIPE_TOTAL; done += CHUNK)
+		if (o->write(fds[1], chunk, CHUNK) != CHUNK)
+			die("pipe write");
+	pthread_join(t, NULL);
+	t0 = now() - t0;
+	o->close(fds[0]);
+	o->close(fds[1]);
+	return t0;
+}
+
+/* Two threads, each working in its own directory. */
+struct par_arg { struct ops *o; char dir[128]; int n; };
+
+static void *par_worker(void *p)
+{
+	struct par_arg *a = p;
+
+	files(a->o, a->dir, a->n);
+	return NULL;
+}
+
+static double parallel(struct ops *o, int threads, int n)
+{
+	pthread_t t[2];
+	struct par_arg a[2];
+	double t0;
+	int i;
+
+	for (i = 0; i < threads; i++) {
+		a[i].o = o;
+		a[i].n = n;
+		snprintf(a[i].dir, sizeof(a[i].dir), "%s/p%d", o->root, i);
+		o->mkdir(a[i].dir, 0700);
+	}
+	t0 = now();
+	for (i = 0; i < threads; i++)
+		pthread_create(&t[i], NULL, par_worker, &a[i]);
+	for (i = 0; i < threads; i++)
+		pthread_join(t[i], NULL);
+	t0 = now() - t0;
+	for (i = 0; i < threads; i++)
+		o->rmdir(a[i].dir);
+	return t0;
+}
+
+static void row(const char *what, double host_s, double lkl_s, const char *unit, double amount)
+{
+	printf("%-42s %10.1f %s %10.1f %s %7.2fx\n", what, amount / lkl_s, unit, amount / host_s, unit, host_s / lkl_s);
+}
+
+static void quiet(const char *s, int n) { (void)s; (void)n; }
+
+int main(void)
+{
+	double hw, hr, lw, lr, hf, lf, hp, lp, l1, l2, h1, h2;
+	const int nfiles = 50000, npar = 20000;
+
+	memset(chunk, 'x', sizeof(chunk));
+	snprintf(host_root, sizeof(host_root), "/dev/shm/liblinux-bench-XXXXXX");
+	if (!mkdtemp(host_root))
+		die("mkdtemp");
+	lkl_host_ops.print = quiet;
+	if (lkl_init(&lkl_host_ops) < 0 || lkl_start_kernel("mem=1G") < 0)
+		die("boot");
+	lkl_sys_mkdir("/bench", 0755);
+
+	seq(&host, &hw, &hr);
+	seq(&lkl, &lw, &lr);
+	hf = files(&host, host.root, nfiles);
+	lf = files(&lkl, lkl.root, nfiles);
+	hp = pipes(&host);
+	lp = pipes(&lkl);
+	h1 = parallel(&host, 1, npar);
+	h2 = parallel(&host, 2, npar);
+	l1 = parallel(&lkl, 1, npar);
+	l2 = parallel(&lkl, 2, npar);
+
+	printf("%-42s %15s %15s %8s\n", "benchmark", "liblinux", "host", "ratio");
+	row("sequential write 256 MiB, 64 KiB calls", hw, lw, "MB/s", SEQ_SIZE / 1e6);
+	row("sequential read 256 MiB, 64 KiB calls", hr, lr, "MB/s", SEQ_SIZE / 1e6);
+	row("create+stat+unlink 50,000 files", hf, lf, "op/s", nfiles * 3.0);
+	row("pipe 512 MiB, 64 KiB writes", hp, lp, "MB/s", PIPE_TOTAL / 1e6);
+	printf("%-42s %13.2fx %13.2fx\n", "2 threads / 1 thread, separate dirs", 2 * l1 / l2, 2 * h1 / h2);
+
+	lkl_sys_halt();
+	lkl_cleanup();
+	rmdir(host_root);
+	return 0;
+}

@@ -94,6 +94,8 @@ type VFS struct {
 	typesMu sync.RWMutex
 	types   map[string]FilesystemType // protected by typesMu
 
+	special SpecialOpener // immutable after SetSpecialOpener at boot
+
 	mountMu sync.RWMutex
 	mounts  map[mountKey]*Mount // protected by mountMu
 	all     []*Mount            // in mount order; protected by mountMu
@@ -105,6 +107,18 @@ type VFS struct {
 func New() *VFS {
 	return &VFS{types: make(map[string]FilesystemType), mounts: make(map[mountKey]*Mount), nextID: 20}
 }
+
+// SpecialOpener opens the inodes whose files belong to the kernel rather
+// than to the filesystem holding them: character and block device nodes
+// (by device number) and FIFOs (one pipe per inode).
+type SpecialOpener interface {
+	OpenDevice(ctx Context, typ uint32, rdev uint32, flags uint32) (FileOps, error)
+	OpenFIFO(ctx Context, ino Inode, flags uint32) (FileOps, error)
+}
+
+// SetSpecialOpener installs the kernel's device and FIFO opener. It is
+// called once during boot, before the first open.
+func (v *VFS) SetSpecialOpener(o SpecialOpener) { v.special = o }
 
 // Register adds a filesystem type.
 func (v *VFS) Register(t FilesystemType) {

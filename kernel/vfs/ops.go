@@ -145,7 +145,21 @@ func (w *Walker) openPath(p Path, flags uint32) (*File, error) {
 			return nil, err
 		}
 	}
-	ops, err := p.D.inode.Open(w.Ctx, flags)
+	var ops FileOps
+	var err error
+	switch t := a.Type(); {
+	case (t == abi.S_IFCHR || t == abi.S_IFBLK) && w.V.special != nil:
+		if p.Mnt.Flags()&abi.MS_NODEV != 0 {
+			return nil, abi.EACCES
+		}
+		ops, err = w.V.special.OpenDevice(w.Ctx, t, a.Rdev, flags)
+	case t == abi.S_IFIFO && w.V.special != nil:
+		ops, err = w.V.special.OpenFIFO(w.Ctx, p.D.inode, flags)
+	case t == abi.S_IFSOCK:
+		err = abi.ENXIO
+	default:
+		ops, err = p.D.inode.Open(w.Ctx, flags)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@
 //
 // Lock order:
 //
+//	Allocator.shrinkMu (taken and released before calling shrinkers)
 //	Allocator.mu (leaf; PageAlloc is called under it: it only allocates)
 package mm
 
@@ -35,6 +36,51 @@ type Allocator struct {
 	free   [][]byte // free pages; protected by mu
 	chunks [][]byte // host chunks; protected by mu
 	closed bool     // protected by mu
+
+	shrinkMu  sync.Mutex
+	shrinkers []Shrinker // protected by shrinkMu
+}
+
+// Shrinker gives memory back under pressure (a cache dropping clean
+// pages). Shrink frees up to n pages and returns how many it freed. It is
+// called with no allocator lock held, possibly while the caller holds its
+// own locks, so it must not block on them (use TryLock).
+type Shrinker interface {
+	Shrink(n int) int
+}
+
+// RegisterShrinker adds s to the shrinkers AllocPage calls when the
+// kernel is out of memory.
+func (a *Allocator) RegisterShrinker(s Shrinker) {
+	a.shrinkMu.Lock()
+	a.shrinkers = append(a.shrinkers, s)
+	a.shrinkMu.Unlock()
+}
+
+// UnregisterShrinker removes s.
+func (a *Allocator) UnregisterShrinker(s Shrinker) {
+	a.shrinkMu.Lock()
+	defer a.shrinkMu.Unlock()
+	for i, x := range a.shrinkers {
+		if x == s {
+			a.shrinkers = append(a.shrinkers[:i], a.shrinkers[i+1:]...)
+			return
+		}
+	}
+}
+
+// shrink asks the shrinkers for n pages; it reports whether any came back.
+func (a *Allocator) shrink(n int) bool {
+	a.shrinkMu.Lock()
+	list := append([]Shrinker(nil), a.shrinkers...)
+	a.shrinkMu.Unlock()
+	freed := 0
+	for _, s := range list {
+		if freed += s.Shrink(n - freed); freed >= n {
+			break
+		}
+	}
+	return freed > 0
 }
 
 // New returns an allocator of at most limit bytes of host memory.
@@ -48,8 +94,18 @@ func (a *Allocator) Limit() int64 { return a.limit }
 // Used is the number of bytes in pages currently handed out.
 func (a *Allocator) Used() int64 { return a.used.Load() }
 
-// AllocPage returns a zeroed page, or ENOMEM.
+// AllocPage returns a zeroed page, or ENOMEM once the shrinkers have
+// nothing left to give back.
 func (a *Allocator) AllocPage() ([]byte, error) {
+	for tries := 0; ; tries++ {
+		p, err := a.allocPage()
+		if err == nil || tries == 3 || !a.shrink(32) {
+			return p, err
+		}
+	}
+}
+
+func (a *Allocator) allocPage() ([]byte, error) {
 	if a.used.Add(PageSize) > a.limit {
 		a.used.Add(-PageSize)
 		return nil, abi.ENOMEM

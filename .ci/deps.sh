@@ -5,7 +5,7 @@
 set -euo pipefail
 need=()
 for pair in gcc:gcc make:make nm:binutils objcopy:binutils python3:python3 \
-	mkfs.ext4:e2fsprogs mkfs.vfat:dosfstools pkg-config:pkg-config; do
+	mkfs.ext4:e2fsprogs mkfs.vfat:dosfstools pkg-config:pkg-config sfdisk:fdisk; do
 	cmd=${pair%%:*} pkg=${pair#*:}
 	command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done

@@ -36,15 +36,15 @@ type Device struct {
 
 // page is one cached PageSize block of the device.
 type page struct {
-	idx   int64
-	data  []byte        // from mm
-	valid int           // bytes that exist on the device (short at the end)
-	ready chan struct{} // closed when data is loaded
-	err   error         // load error; set before ready is closed
-	pins  int           // protected by Device.mu
-	elem  *list.Element // in lru when clean and unpinned; protected by Device.mu
-	isDirty bool        // protected by Device.mu
-	mu    sync.Mutex    // serialises changes to data
+	idx     int64
+	data    []byte        // from mm
+	valid   int           // bytes that exist on the device (short at the end)
+	ready   chan struct{} // closed when data is loaded
+	err     error         // load error; set before ready is closed
+	pins    int           // protected by Device.mu
+	elem    *list.Element // in lru when clean and unpinned; protected by Device.mu
+	isDirty bool          // protected by Device.mu
+	mu      sync.Mutex    // serialises changes to data
 }
 
 // NewDevice makes a device over [start, start+size) of disk. Its clean

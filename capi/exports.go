@@ -66,6 +66,10 @@ func liblinux_go_start(cmdline *C.char) (ret C.long) {
 		}
 		return -C.long(e)
 	}
+	if err := addDisks(k); err != nil {
+		k.Halt()
+		return errnoResult(err)
+	}
 	host, current = h, k
 	tasks.reset(k)
 	return 0

@@ -56,6 +56,8 @@ type Kernel struct {
 
 	errLogged sync.Map // unknown errors already logged
 
+	disks disks
+
 	pipeIno atomic.Uint64
 	pipeDev uint64 // anonymous device of pipefs; immutable
 }

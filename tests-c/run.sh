@@ -70,6 +70,13 @@ for t in boot restart threads efault fork hostctl collide; do
 		echo "$t: build failed"
 	fi
 done
+truncate -s 8M "$B/disk.img" && printf 'label: dos\nstart=2048, size=4096\nstart=6144, size=4096\n' | sfdisk -q "$B/disk.img"
+if gcc $CFLAGS tests-c/disk.c -o "$B/disk" $SO; then
+	run "disk" "$B/disk" "$B/disk.img"
+else
+	failed=$((failed + 1))
+	echo "disk: build failed"
+fi
 if gcc $CFLAGS tests-c/collide.c -o "$B/collide_static" build/liblinux.a -ldl; then
 	run "collide (static)" "$B/collide_static"
 else

@@ -73,7 +73,7 @@ var rules = []struct {
 	{"kernel/epoll", []string{"abi", "kernel/vfs", "kernel/usermem", "kernel/waiter"}},
 	{"kernel/syscalls", []string{"abi", "kernel", "hostops"}},
 	{"kernel/boot", []string{"abi", "kernel", "hostops"}},
-	{"kernel", []string{"abi", "hostops", "kernel/ktime", "kernel/mm", "kernel/vfs", "kernel/usermem", "kernel/waiter"}},
+	{"kernel", []string{"abi", "hostops", "kernel/ktime", "kernel/mm", "kernel/vfs", "kernel/usermem", "kernel/waiter", "kernel/block"}},
 	{"cgotrace/internal", []string{"cgotrace"}},
 	{"cgotrace", nil},
 	{"capi", []string{"abi", "hostops", "kernel", "cgotrace"}},

@@ -1,0 +1,220 @@
+/*
+ * Block devices: lkl_disk_add/lkl_disk_remove keep the host's disks in a
+ * table that the Go kernel reads and writes through (liblinux_disk_*), and
+ * LKL's helpers that name, mount and unmount them (/dev/%08x, /mnt/%08x).
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/uio.h>
+
+#include <lkl.h>
+#include <lkl_host.h>
+
+#include "entry.h"
+#include "_cgo_export.h"
+
+#define MAX_DISKS 256
+
+static struct {
+	int used;
+	struct lkl_disk disk;
+} disks[MAX_DISKS];
+static pthread_mutex_t disks_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct lkl_dev_blk_ops *ops_of(struct lkl_disk *d)
+{
+	return d->ops ? d->ops : &lkl_dev_blk_ops;
+}
+
+int liblinux_disk_used(int id)
+{
+	return id >= 0 && id < MAX_DISKS && disks[id].used;
+}
+
+int liblinux_disk_capacity(int id, unsigned long long *res)
+{
+	struct lkl_disk d = disks[id].disk;
+
+	return ops_of(&d)->get_capacity(d, res);
+}
+
+/* liblinux_disk_rw performs one request on buf (a single buffer). */
+int liblinux_disk_rw(int id, unsigned int type, unsigned long long sector, void *buf, unsigned long len)
+{
+	struct lkl_disk d = disks[id].disk;
+	struct iovec iov = { buf, len };
+	struct lkl_blk_req req = { type, 0, sector, &iov, len ? 1 : 0 };
+
+	return ops_of(&d)->request(d, &req);
+}
+
+int lkl_disk_add(struct lkl_disk *disk)
+{
+	int id, ret;
+
+	if (liblinux_forked)
+		return (int)liblinux_forked_fail();
+	if (!disk)
+		return -LKL_EINVAL;
+	pthread_mutex_lock(&disks_lock);
+	for (id = 0; id < MAX_DISKS && disks[id].used; id++)
+		;
+	if (id == MAX_DISKS) {
+		pthread_mutex_unlock(&disks_lock);
+		return -LKL_ENOSPC;
+	}
+	disks[id].used = 1;
+	disks[id].disk = *disk;
+	pthread_mutex_unlock(&disks_lock);
+	/* After boot the disk appears at once (LKL hot-plugs it); before
+	 * boot lkl_start_kernel adds every disk in the table. */
+	if (liblinux_running) {
+		ret = (int)liblinux_go_disk_add(id);
+		if (ret < 0) {
+			pthread_mutex_lock(&disks_lock);
+			disks[id].used = 0;
+			pthread_mutex_unlock(&disks_lock);
+			return ret;
+		}
+	}
+	disk->dev = (void *)(long)(id + 1);
+	return id;
+}
+
+int lkl_disk_remove(struct lkl_disk disk)
+{
+	long id = (long)disk.dev - 1;
+	int ret = 0;
+
+	if (liblinux_forked)
+		return (int)liblinux_forked_fail();
+	if (id < 0 || id >= MAX_DISKS || !disks[id].used)
+		return -LKL_EINVAL;
+	if (liblinux_running)
+		ret = (int)liblinux_go_disk_remove(id);
+	if (ret < 0)
+		return ret;
+	pthread_mutex_lock(&disks_lock);
+	disks[id].used = 0;
+	pthread_mutex_unlock(&disks_lock);
+	return 0;
+}
+
+int lkl_get_virtio_blkdev(int disk_id, unsigned int part, uint32_t *pdevid)
+{
+	long dev;
+
+	if (!liblinux_running)
+		return -LKL_ENODEV;
+	dev = liblinux_go_blkdev(disk_id, part);
+	if (dev < 0)
+		return (int)dev;
+	*pdevid = (uint32_t)dev;
+	return 0;
+}
+
+int lkl_encode_dev_from_sysfs(const char *sysfs_path, uint32_t *pdevid)
+{
+	char buf[32];
+	unsigned int major, minor;
+	long fd, n;
+
+	fd = lkl_sys_open(sysfs_path, LKL_O_RDONLY, 0);
+	if (fd < 0)
+		return (int)fd;
+	n = lkl_sys_read(fd, buf, sizeof(buf) - 1);
+	lkl_sys_close(fd);
+	if (n < 0)
+		return (int)n;
+	buf[n] = 0;
+	if (sscanf(buf, "%u:%u", &major, &minor) != 2)
+		return -LKL_EINVAL;
+	*pdevid = (minor & 0xff) | (major << 8) | ((minor & ~0xffu) << 12);
+	return 0;
+}
+
+long lkl_mount_blkdev(unsigned int dev, const char *fs_type, int flags,
+		      const char *opts, char *mnt_str, unsigned int mnt_str_len)
+{
+	char dev_str[32], mnt[32], data[4096];
+	long err;
+
+	if (mnt_str_len < sizeof("/mnt/xxxxxxxx"))
+		return -LKL_ENOMEM;
+	snprintf(dev_str, sizeof(dev_str), "/dev/%08x", dev);
+	snprintf(mnt, sizeof(mnt), "/mnt/%08x", dev);
+	err = lkl_sys_mkdir("/dev", 0700);
+	if (err < 0 && err != -LKL_EEXIST)
+		return err;
+	err = lkl_sys_mknod(dev_str, LKL_S_IFBLK | 0600, dev);
+	if (err < 0 && err != -LKL_EEXIST)
+		return err;
+	err = lkl_sys_mkdir("/mnt", 0700);
+	if (err < 0 && err != -LKL_EEXIST)
+		goto out_unlink;
+	err = lkl_sys_mkdir(mnt, 0700);
+	if (err < 0)
+		goto out_unlink;
+	data[0] = 0;
+	if (opts) {
+		if (strlen(opts) >= sizeof(data)) {
+			err = -LKL_ENOMEM;
+			goto out_rmdir;
+		}
+		strcpy(data, opts);
+	}
+	err = lkl_sys_mount(dev_str, mnt, (char *)fs_type, flags, data);
+	if (err < 0)
+		goto out_rmdir;
+	strcpy(mnt_str, mnt);
+	return 0;
+
+out_rmdir:
+	lkl_sys_rmdir(mnt);
+out_unlink:
+	lkl_sys_unlink(dev_str);
+	return err;
+}
+
+long lkl_mount_dev(unsigned int disk_id, unsigned int part, const char *fs_type,
+		   int flags, const char *opts, char *mnt_str, unsigned int mnt_str_len)
+{
+	uint32_t dev;
+	int err;
+
+	if (mnt_str_len < sizeof("/mnt/xxxxxxxx"))
+		return -LKL_ENOMEM;
+	err = lkl_get_virtio_blkdev(disk_id, part, &dev);
+	if (err < 0)
+		return err;
+	return lkl_mount_blkdev(dev, fs_type, flags, opts, mnt_str, mnt_str_len);
+}
+
+long lkl_umount_blkdev(unsigned int dev, int flags, long timeout_ms)
+{
+	char dev_str[32], mnt[32];
+	long err;
+
+	snprintf(dev_str, sizeof(dev_str), "/dev/%08x", dev);
+	snprintf(mnt, sizeof(mnt), "/mnt/%08x", dev);
+	err = lkl_umount_timeout(mnt, flags, timeout_ms);
+	if (err)
+		return err;
+	err = lkl_sys_unlink(dev_str);
+	if (err)
+		return err;
+	return lkl_sys_rmdir(mnt);
+}
+
+long lkl_umount_dev(unsigned int disk_id, unsigned int part, int flags, long timeout_ms)
+{
+	uint32_t dev;
+	int err;
+
+	err = lkl_get_virtio_blkdev(disk_id, part, &dev);
+	if (err < 0)
+		return err;
+	return lkl_umount_blkdev(dev, flags, timeout_ms);
+}

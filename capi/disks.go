@@ -1,0 +1,117 @@
+package main
+
+/*
+#include <stdlib.h>
+#include <lkl_host.h>
+
+int liblinux_disk_used(int id);
+int liblinux_disk_capacity(int id, unsigned long long *res);
+int liblinux_disk_rw(int id, unsigned int type, unsigned long long sector, void *buf, unsigned long len);
+*/
+import "C"
+
+import (
+	"unsafe"
+
+	"liblinux/abi"
+	"liblinux/kernel"
+)
+
+// maxDisks matches the C table in disk.c.
+const maxDisks = 256
+
+// cDisk is a host disk: the struct lkl_disk and block ops a program gave
+// lkl_disk_add. The block layer calls it with no kernel lock held.
+type cDisk struct{ id C.int }
+
+func (d cDisk) Size() int64 {
+	var n C.ulonglong
+	if C.liblinux_disk_capacity(d.id, &n) < 0 {
+		return -1
+	}
+	return int64(n)
+}
+
+func (d cDisk) rw(typ C.uint, p []byte, off int64) error {
+	var buf unsafe.Pointer
+	if len(p) > 0 {
+		buf = unsafe.Pointer(unsafe.SliceData(p))
+	}
+	if C.liblinux_disk_rw(d.id, typ, C.ulonglong(off/512), buf, C.ulong(len(p))) != C.LKL_DEV_BLK_STATUS_OK {
+		return abi.EIO
+	}
+	return nil
+}
+
+func (d cDisk) ReadAt(p []byte, off int64) error  { return d.rw(C.LKL_DEV_BLK_TYPE_READ, p, off) }
+func (d cDisk) WriteAt(p []byte, off int64) error { return d.rw(C.LKL_DEV_BLK_TYPE_WRITE, p, off) }
+func (d cDisk) Flush() error                      { return d.rw(C.LKL_DEV_BLK_TYPE_FLUSH, nil, 0) }
+
+// addDisks registers every disk added before boot.
+func addDisks(k *kernel.Kernel) error {
+	for id := 0; id < maxDisks; id++ {
+		if C.liblinux_disk_used(C.int(id)) != 0 {
+			if _, err := k.AddDisk(id, cDisk{C.int(id)}, false); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func errnoResult(err error) C.long {
+	if err == nil {
+		return 0
+	}
+	e, ok := abi.ErrnoOf(err)
+	if !ok {
+		e = abi.EIO
+	}
+	return -C.long(e)
+}
+
+//export liblinux_go_disk_add
+func liblinux_go_disk_add(id C.int) (ret C.long) {
+	defer guard(&ret)
+	kernelMu.Lock()
+	defer kernelMu.Unlock()
+	if current == nil {
+		return -C.long(abi.ENODEV)
+	}
+	_, err := current.AddDisk(int(id), cDisk{id}, false)
+	return errnoResult(err)
+}
+
+//export liblinux_go_disk_remove
+func liblinux_go_disk_remove(id C.long) (ret C.long) {
+	defer guard(&ret)
+	kernelMu.Lock()
+	defer kernelMu.Unlock()
+	if current == nil {
+		return 0
+	}
+	return errnoResult(current.RemoveDisk(int(id)))
+}
+
+//export liblinux_go_blkdev
+func liblinux_go_blkdev(id C.int, part C.uint) (ret C.long) {
+	defer guard(&ret)
+	kernelMu.Lock()
+	k := current
+	kernelMu.Unlock()
+	if k == nil {
+		return -C.long(abi.ENODEV)
+	}
+	d, ok := k.DiskByID(int(id))
+	if !ok {
+		return -C.long(abi.ENXIO)
+	}
+	if part == 0 {
+		return C.long(d.Whole.Dev)
+	}
+	p, ok := d.Parts[int(part)]
+	if !ok {
+		return -C.long(abi.ENXIO)
+	}
+	return C.long(p.Dev)
+}

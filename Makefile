@@ -19,7 +19,9 @@ CFLAGS_TEST := -Wall -Wextra -Werror -O2 -g -Iinclude -pthread
 
 .PHONY: all run test bench generate check-generated deps clean go-test c-test
 
-all: $(BUILD)/liblinux.so $(BUILD)/liblinux.pc
+TOOLS := $(BUILD)/cptofs $(BUILD)/cpfromfs $(BUILD)/fs2tar
+
+all: $(BUILD)/liblinux.so $(BUILD)/liblinux.pc $(TOOLS)
 
 $(BUILD)/obj/liblinux_go.a: $(GO_SRC) $(HEADERS)
 	@mkdir -p $(BUILD)/obj
@@ -32,6 +34,16 @@ $(BUILD)/liblinux.so $(BUILD)/liblinux.a &: $(BUILD)/obj/liblinux_go.a link/link
 $(BUILD)/liblinux.pc: Makefile
 	@mkdir -p $(BUILD)
 	@printf 'prefix=%s\nlibdir=$${prefix}/build\nincludedir=$${prefix}/include\n\nName: liblinux\nDescription: Linux-compatible kernel as a library (LKL API)\nVersion: 0.1.0\nCflags: -I$${includedir}\nLibs: -L$${libdir} -llinux\nLibs.private: -lpthread -ldl\n' "$(CURDIR)" > $@
+
+# The tools link the shared library and find it next to themselves.
+$(BUILD)/cptofs: cmd/cptofs/cptofs.c cmd/cptofs/fsops.c cmd/cptofs/fsops.h $(BUILD)/liblinux.so
+	$(CC) $(CFLAGS_TEST) -o $@ cmd/cptofs/cptofs.c cmd/cptofs/fsops.c -L$(BUILD) -llinux -Wl,-rpath,'$$ORIGIN'
+
+$(BUILD)/cpfromfs: $(BUILD)/cptofs
+	ln -sf cptofs $@
+
+$(BUILD)/fs2tar: cmd/fs2tar/fs2tar.c $(BUILD)/liblinux.so
+	$(CC) $(CFLAGS_TEST) -o $@ $< -L$(BUILD) -llinux -larchive -Wl,-rpath,'$$ORIGIN'
 
 $(BUILD)/demo: examples/demo.c $(BUILD)/liblinux.so
 	$(CC) $(CFLAGS_TEST) -o $@ $< -L$(BUILD) -llinux -Wl,-rpath,'$$ORIGIN'

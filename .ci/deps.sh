@@ -10,6 +10,7 @@ for pair in gcc:gcc make:make nm:binutils objcopy:binutils python3:python3 \
 	command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
 done
 [ -f "$(gcc -print-file-name=libbacktrace.a 2>/dev/null)" ] || need+=(libgcc-12-dev)
+[ -f /usr/include/archive.h ] || need+=(libarchive-dev)
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing: ${need[*]}"
 	apt-get update -qq

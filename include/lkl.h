@@ -11,6 +11,15 @@
 extern "C" {
 #endif
 
+/* File type tests, as linux/stat.h defines them. */
+#define LKL_S_ISLNK(m) (((m) & LKL_S_IFMT) == LKL_S_IFLNK)
+#define LKL_S_ISREG(m) (((m) & LKL_S_IFMT) == LKL_S_IFREG)
+#define LKL_S_ISDIR(m) (((m) & LKL_S_IFMT) == LKL_S_IFDIR)
+#define LKL_S_ISCHR(m) (((m) & LKL_S_IFMT) == LKL_S_IFCHR)
+#define LKL_S_ISBLK(m) (((m) & LKL_S_IFMT) == LKL_S_IFBLK)
+#define LKL_S_ISFIFO(m) (((m) & LKL_S_IFMT) == LKL_S_IFIFO)
+#define LKL_S_ISSOCK(m) (((m) & LKL_S_IFMT) == LKL_S_IFSOCK)
+
 /* lkl_sys_halt - stop the kernel; no system call may follow. */
 long lkl_sys_halt(void);
 

@@ -506,6 +506,20 @@ func (s *Flock) UnmarshalFrom(b []byte) {
 	s.Pid = int32(binary.LittleEndian.Uint32(b[24:]))
 }
 
+// MarshalTo writes s to b[:SizeofFOwnerEx] in the C layout, padding zeroed.
+func (s *FOwnerEx) MarshalTo(b []byte) {
+	_ = b[SizeofFOwnerEx-1]
+	binary.LittleEndian.PutUint32(b[0:], uint32(s.Type))
+	binary.LittleEndian.PutUint32(b[4:], uint32(s.Pid))
+}
+
+// UnmarshalFrom reads s from b[:SizeofFOwnerEx] in the C layout.
+func (s *FOwnerEx) UnmarshalFrom(b []byte) {
+	_ = b[SizeofFOwnerEx-1]
+	s.Type = int32(binary.LittleEndian.Uint32(b[0:]))
+	s.Pid = int32(binary.LittleEndian.Uint32(b[4:]))
+}
+
 // MarshalTo writes s to b[:SizeofOpenHow] in the C layout, padding zeroed.
 func (s *OpenHow) MarshalTo(b []byte) {
 	_ = b[SizeofOpenHow-1]
@@ -534,20 +548,4 @@ func (s *CapUserHeader) UnmarshalFrom(b []byte) {
 	_ = b[SizeofCapUserHeader-1]
 	s.Version = uint32(binary.LittleEndian.Uint32(b[0:]))
 	s.Pid = int32(binary.LittleEndian.Uint32(b[4:]))
-}
-
-// MarshalTo writes s to b[:SizeofCapUserData] in the C layout, padding zeroed.
-func (s *CapUserData) MarshalTo(b []byte) {
-	_ = b[SizeofCapUserData-1]
-	binary.LittleEndian.PutUint32(b[0:], uint32(s.Effective))
-	binary.LittleEndian.PutUint32(b[4:], uint32(s.Permitted))
-	binary.LittleEndian.PutUint32(b[8:], uint32(s.Inheritable))
-}
-
-// UnmarshalFrom reads s from b[:SizeofCapUserData] in the C layout.
-func (s *CapUserData) UnmarshalFrom(b []byte) {
-	_ = b[SizeofCapUserData-1]
-	s.Effective = uint32(binary.LittleEndian.Uint32(b[0:]))
-	s.Permitted = uint32(binary.LittleEndian.Uint32(b[4:]))
-	s.Inheritable = uint32(binary.LittleEndian.Uint32(b[8:]))
 }

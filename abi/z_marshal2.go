@@ -4,6 +4,22 @@ package abi
 
 import "encoding/binary"
 
+// MarshalTo writes s to b[:SizeofCapUserData] in the C layout, padding zeroed.
+func (s *CapUserData) MarshalTo(b []byte) {
+	_ = b[SizeofCapUserData-1]
+	binary.LittleEndian.PutUint32(b[0:], uint32(s.Effective))
+	binary.LittleEndian.PutUint32(b[4:], uint32(s.Permitted))
+	binary.LittleEndian.PutUint32(b[8:], uint32(s.Inheritable))
+}
+
+// UnmarshalFrom reads s from b[:SizeofCapUserData] in the C layout.
+func (s *CapUserData) UnmarshalFrom(b []byte) {
+	_ = b[SizeofCapUserData-1]
+	s.Effective = uint32(binary.LittleEndian.Uint32(b[0:]))
+	s.Permitted = uint32(binary.LittleEndian.Uint32(b[4:]))
+	s.Inheritable = uint32(binary.LittleEndian.Uint32(b[8:]))
+}
+
 // MarshalTo writes s to b[:SizeofSigset] in the C layout, padding zeroed.
 func (s *Sigset) MarshalTo(b []byte) {
 	_ = b[SizeofSigset-1]

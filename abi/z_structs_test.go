@@ -37,6 +37,7 @@ var allStructs = []struct {
 	{"Rusage", func() marshaler { return new(Rusage) }, SizeofRusage, -1},
 	{"Tms", func() marshaler { return new(Tms) }, SizeofTms, -1},
 	{"Flock", func() marshaler { return new(Flock) }, SizeofFlock, -1},
+	{"FOwnerEx", func() marshaler { return new(FOwnerEx) }, SizeofFOwnerEx, -1},
 	{"OpenHow", func() marshaler { return new(OpenHow) }, SizeofOpenHow, -1},
 	{"CapUserHeader", func() marshaler { return new(CapUserHeader) }, SizeofCapUserHeader, -1},
 	{"CapUserData", func() marshaler { return new(CapUserData) }, SizeofCapUserData, -1},

@@ -220,6 +220,12 @@ type Flock struct {
 	Pid    int32 // l_pid at 24
 }
 
+// FOwnerEx is struct f_owner_ex (asm-generic/fcntl.h).
+type FOwnerEx struct {
+	Type int32 // type at 0
+	Pid  int32 // pid at 4
+}
+
 // OpenHow is struct open_how (linux/openat2.h).
 type OpenHow struct {
 	Flags   uint64 // flags at 0
@@ -362,6 +368,7 @@ const (
 	SizeofRusage         = 144
 	SizeofTms            = 32
 	SizeofFlock          = 32
+	SizeofFOwnerEx       = 8
 	SizeofOpenHow        = 24
 	SizeofCapUserHeader  = 8
 	SizeofCapUserData    = 12

@@ -13,9 +13,10 @@
 //	  ThreadGroup.mu
 //	    FSContext.mu
 //	      FDTable.mu
-//	        vfs locks (see package vfs)
-//	          Log.mu
-//	            ktime.Clock locks, mm.Allocator.mu (leaves)
+//	        locks.Table.mu (file locks: a close drops POSIX locks)
+//	          vfs locks (see package vfs)
+//	            Log.mu
+//	              ktime.Clock locks, mm.Allocator.mu (leaves)
 //
 // Host ops that may block (print, timers' SetOneshot aside) are never
 // called with a kernel lock held; Log collects messages under Log.mu and

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"liblinux/abi"
+	"liblinux/kernel/locks"
 	"liblinux/kernel/vfs"
 )
 
@@ -27,10 +28,14 @@ type FDTable struct {
 	arr    atomic.Pointer[fdArray]
 	used   int // open descriptors; protected by mu
 	lowest int // no free slot below this; protected by mu
+
+	// locks drops the process's POSIX record locks on an inode when it
+	// closes a descriptor of it (Linux's filp_close); immutable.
+	locks *locks.Table
 }
 
-func newFDTable() *FDTable {
-	t := &FDTable{}
+func newFDTable(l *locks.Table) *FDTable {
+	t := &FDTable{locks: l}
 	t.arr.Store(&fdArray{slots: make([]atomic.Pointer[fdEntry], 64)})
 	return t
 }
@@ -124,6 +129,7 @@ func (t *FDTable) InstallAt(fd int32, f *vfs.File, cloexec bool, limit uint64) e
 	}
 	t.mu.Unlock()
 	if old != nil {
+		t.locks.Closed(t, old.file)
 		old.file.DecRef()
 	}
 	return nil
@@ -146,6 +152,7 @@ func (t *FDTable) Remove(fd int32) (*vfs.File, error) {
 	if int(fd) < t.lowest {
 		t.lowest = int(fd)
 	}
+	t.locks.Closed(t, e.file)
 	return e.file, nil
 }
 
@@ -170,7 +177,7 @@ func (t *FDTable) Fork() *FDTable {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	arr := t.arr.Load()
-	n := &FDTable{used: t.used, lowest: t.lowest}
+	n := &FDTable{used: t.used, lowest: t.lowest, locks: t.locks}
 	na := &fdArray{slots: make([]atomic.Pointer[fdEntry], len(arr.slots))}
 	for i := range arr.slots {
 		if e := arr.slots[i].Load(); e != nil {

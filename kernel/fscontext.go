@@ -9,7 +9,7 @@ import (
 // FSContext is a process's root directory, working directory and umask
 // (Linux's fs_struct).
 type FSContext struct {
-	mu    sync.Mutex
+	mu    sync.RWMutex
 	root  vfs.Path // protected by mu
 	cwd   vfs.Path // protected by mu
 	umask uint32   // protected by mu
@@ -40,21 +40,21 @@ func (f *FSContext) Release() {
 
 // Root and Cwd return the current root and working directory.
 func (f *FSContext) Root() vfs.Path {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.mu.RLock()
+	defer f.mu.RUnlock()
 	return f.root
 }
 
 func (f *FSContext) Cwd() vfs.Path {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.mu.RLock()
+	defer f.mu.RUnlock()
 	return f.cwd
 }
 
 // RootCwd returns both under one lock.
 func (f *FSContext) RootCwd() (root, cwd vfs.Path) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.mu.RLock()
+	defer f.mu.RUnlock()
 	return f.root, f.cwd
 }
 
@@ -80,8 +80,8 @@ func (f *FSContext) SetRoot(p vfs.Path) {
 
 // Umask returns the file mode creation mask.
 func (f *FSContext) Umask() uint32 {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	f.mu.RLock()
+	defer f.mu.RUnlock()
 	return f.umask
 }
 

@@ -7,7 +7,9 @@ import (
 
 	"liblinux/abi"
 	"liblinux/hostops"
+	"liblinux/kernel/futex"
 	"liblinux/kernel/ktime"
+	"liblinux/kernel/locks"
 	"liblinux/kernel/mm"
 	"liblinux/kernel/vfs"
 )
@@ -57,6 +59,9 @@ type Kernel struct {
 	errLogged sync.Map // unknown errors already logged
 
 	disks disks
+
+	futexes futex.Table // futex(2) waiters; see Futexes
+	locks   locks.Table // advisory file locks; see Locks
 
 	pipeIno atomic.Uint64
 	pipeDev uint64 // anonymous device of pipefs; immutable
@@ -110,7 +115,7 @@ func Boot(ops hostops.Ops, cmdline string, setup Setup) (*Kernel, error) {
 	k.Log.Printf(LogInfo, "Memory: %dK/%dK available", k.Mem.Limit()>>10, k.Cmdline.Mem>>10)
 
 	root := k.VFS.Root()
-	k.init = &ThreadGroup{k: k, PID: 1, fs: newFSContext(root), files: newFDTable()}
+	k.init = &ThreadGroup{k: k, PID: 1, fs: newFSContext(root), files: newFDTable(&k.locks)}
 	k.init.creds.Store(vfs.RootCreds())
 	k.init.rlimits = defaultRlimits()
 	k.groups[1] = k.init

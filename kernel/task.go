@@ -20,8 +20,8 @@ type ThreadGroup struct {
 
 	mu      sync.Mutex
 	creds   atomic.Pointer[vfs.Creds] // copy-on-write: replaced, never modified
-	fs      *FSContext // immutable pointer
-	files   *FDTable   // immutable pointer
+	fs      *FSContext                // immutable pointer
+	files   *FDTable                  // immutable pointer
 	rlimits [abi.RLIM_NLIMITS]Rlimit
 	threads int // live tasks; protected by Kernel.tasksMu
 }

@@ -62,7 +62,7 @@ check "pkg-config" bash -c 'export PKG_CONFIG_PATH=$PWD/build; gcc $(pkg-config 
 gcc $CFLAGS tests-c/z_layout.c -o "$B/layout" && run "layout" "$B/layout" || { failed=$((failed + 1)); echo "layout: build failed"; }
 gcc $CFLAGS tests-c/hostops_test.c hostops/posix/posix_host.c -o "$B/hostops" && run "hostops" "$B/hostops" || { failed=$((failed + 1)); echo "hostops: build failed"; }
 
-for t in boot restart threads efault fork hostctl collide; do
+for t in boot restart threads efault fork hostctl collide procdev; do
 	if gcc $CFLAGS "tests-c/$t.c" -o "$B/$t" $SO; then
 		run "$t" "$B/$t"
 	else
@@ -84,6 +84,7 @@ else
 	echo "collide (static): build failed"
 fi
 run "python ctypes" python3 tests-c/ctypes_test.py build/liblinux.so
+run "dual (host vs liblinux)" tests-c/dual/run.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,6 +1,10 @@
-// Package boot assembles a kernel: it registers the filesystems, mounts
-// the root tmpfs and lays out the initial tree, as Linux's init does
-// before the first user process runs. capi and tests boot through here.
+// Package boot assembles a kernel: it registers the filesystems and the
+// standard devices, mounts the root tmpfs and devtmpfs on /dev, and lays
+// out the initial tree, as Linux's init does before the first user process
+// runs. capi and tests boot through here.
+//
+// Subsystems that start later find the device registry and the sysfs
+// tree through Devices and Sysfs.
 //
 // Lock order: none of its own.
 package boot
@@ -9,7 +13,10 @@ import (
 	"liblinux/abi"
 	"liblinux/hostops"
 	"liblinux/kernel"
+	"liblinux/kernel/devices"
+	"liblinux/kernel/fs/devfs"
 	"liblinux/kernel/fs/procfs"
+	"liblinux/kernel/fs/sysfs"
 	"liblinux/kernel/fs/tmpfs"
 	"liblinux/kernel/vfs"
 )
@@ -19,13 +26,48 @@ func Start(ops hostops.Ops, cmdline string) (*kernel.Kernel, error) {
 	return kernel.Boot(ops, cmdline, setup)
 }
 
-// setup registers filesystems and builds the initial root: /dev with
-// /dev/console, /root, and an empty /init, as an LKL kernel has them.
+// Devices returns k's device registry (nil for a kernel not booted here).
+func Devices(k *kernel.Kernel) *devices.Registry {
+	if t, ok := k.VFS.FilesystemType("devtmpfs"); ok {
+		if d, ok := t.(*devfs.Type); ok {
+			return d.Devices
+		}
+	}
+	return nil
+}
+
+// Sysfs returns k's sysfs tree (nil for a kernel not booted here).
+func Sysfs(k *kernel.Kernel) *sysfs.Tree {
+	if t, ok := k.VFS.FilesystemType("sysfs"); ok {
+		if s, ok := t.(*sysfs.Type); ok {
+			return s.Tree
+		}
+	}
+	return nil
+}
+
+// setup registers filesystems and devices and builds the initial root:
+// /dev with /dev/console, /root and an empty /init, as an LKL kernel has
+// them, then devtmpfs mounted on /dev (the rootfs /dev/console stays
+// under it, as in Linux).
 func setup(k *kernel.Kernel, ctx vfs.Context) error {
 	v := k.VFS
+	devs := devices.New(k.Mem)
+	if err := devices.RegisterStandard(devs, k.Ops.Print); err != nil {
+		return err
+	}
+	v.SetSpecialOpener(devs)
+	tree := sysfs.NewTree(ctx.Now)
+	publishDevices(tree, devs)
+	publishLoopback(tree)
+
 	tmp := &tmpfs.Type{Mem: k.Mem}
+	dev := &devfs.Type{Tmpfs: tmp, Devices: devs, Ctx: ctx}
 	v.Register(tmp)
+	v.Register(dev)
 	v.Register(&procfs.Type{K: k})
+	v.Register(&sysfs.Type{Tree: tree})
+
 	sb, err := tmp.Mount(ctx, v, "rootfs", 0, "")
 	if err != nil {
 		return err
@@ -35,7 +77,7 @@ func setup(k *kernel.Kernel, ctx vfs.Context) error {
 	if err := w.Mkdir("/dev", 0755, 0); err != nil {
 		return err
 	}
-	if err := w.Mknod("/dev/console", abi.S_IFCHR|0600, 0, 5<<8|1); err != nil {
+	if err := w.Mknod("/dev/console", abi.S_IFCHR|0600, 0, devices.Mkdev(devices.TTYAuxMajor, devices.MinorConsole)); err != nil {
 		return err
 	}
 	if err := w.Mkdir("/root", 0700, 0); err != nil {
@@ -46,5 +88,14 @@ func setup(k *kernel.Kernel, ctx vfs.Context) error {
 		return err
 	}
 	f.DecRef()
+	dsb, err := dev.Mount(ctx, v, "devtmpfs", 0, "")
+	if err != nil {
+		return err
+	}
+	at, err := w.Resolve("/dev", 0)
+	if err != nil {
+		return err
+	}
+	v.Attach(dsb, dsb.Root(), at, abi.MS_RELATIME)
 	return nil
 }

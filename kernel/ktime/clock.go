@@ -9,6 +9,7 @@
 //
 //	Clock.armMu
 //	  Clock.mu
+//	Clock.setMu (leaf; set hooks run with no lock held)
 //
 // armMu is held across the host's SetOneshot (documented as non-blocking in
 // hostops) so that concurrent re-arms reach the host in order. Timer
@@ -33,6 +34,10 @@ type Clock struct {
 
 	armMu sync.Mutex
 	host  hostops.Timer // immutable after New; nil after Close
+
+	setMu    sync.Mutex
+	setHooks map[uint64]func() // run when CLOCK_REALTIME is set; protected by setMu
+	setNext  uint64            // protected by setMu
 
 	mu      sync.Mutex
 	timers  timerHeap // protected by mu
@@ -64,8 +69,14 @@ func (c *Clock) Now() int64 { return c.ops.Time() - c.boot }
 // Realtime is CLOCK_REALTIME in nanoseconds since the epoch.
 func (c *Clock) Realtime() int64 { return c.Now() + c.realOff.Load() }
 
-// SetRealtime sets CLOCK_REALTIME (clock_settime, settimeofday).
-func (c *Clock) SetRealtime(ns int64) { c.realOff.Store(ns - c.Now()) }
+// SetRealtime sets CLOCK_REALTIME (clock_settime, settimeofday) and, if
+// that changed it, runs the hooks registered with OnSet.
+func (c *Clock) SetRealtime(ns int64) {
+	off := ns - c.Now()
+	if c.realOff.Swap(off) != off {
+		c.runSetHooks()
+	}
+}
 
 // Timer is a pending kernel timer.
 type Timer struct {

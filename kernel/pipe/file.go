@@ -11,6 +11,11 @@ type End struct {
 	P           *Pipe
 	read, write bool
 	nonblock    func() bool
+	// wseen is the pipe's write-open count this end has seen: a read end
+	// reports POLLHUP only once a writer it has not seen came and went.
+	wseen uint64
+	// onRelease, if set, runs after the end is detached (FIFO bookkeeping).
+	onRelease func()
 }
 
 var (
@@ -19,8 +24,7 @@ var (
 	_ vfs.Streamer = (*End)(nil)
 )
 
-// NewEnd opens an end of p. nonblock reports the file's O_NONBLOCK at the
-// time of each call.
+// NewEnd opens an end of p (pipe(2)): it never blocks.
 func NewEnd(p *Pipe, read, write bool) *End {
 	p.Open(read, write)
 	return &End{P: p, read: read, write: write}
@@ -42,13 +46,20 @@ func (e *End) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
 }
 
 // Release implements vfs.FileOps.
-func (e *End) Release() { e.P.close(e.read, e.write) }
+func (e *End) Release() {
+	e.P.close(e.read, e.write)
+	if e.onRelease != nil {
+		e.onRelease()
+	}
+}
 
 // Stream implements vfs.Streamer.
 func (e *End) Stream() bool { return true }
 
 // Readiness implements vfs.Waitable.
-func (e *End) Readiness(mask uint32) uint32 { return e.P.Readiness(mask, e.read, e.write) }
+func (e *End) Readiness(mask uint32) uint32 {
+	return e.P.readiness(mask, e.read, e.write, e.wseen)
+}
 
 // EventRegister implements vfs.Waitable.
 func (e *End) EventRegister(w *waiter.Entry) { e.P.EventRegister(w) }
@@ -58,3 +69,7 @@ func (e *End) EventUnregister(w *waiter.Entry) { e.P.EventUnregister(w) }
 
 // PipeEnd returns e itself: fcntl finds pipes through it.
 func (e *End) PipeEnd() *End { return e }
+
+// Readable and Writable report which sides of the pipe the end holds.
+func (e *End) Readable() bool { return e.read }
+func (e *End) Writable() bool { return e.write }

@@ -5,7 +5,9 @@
 // Semantics follow Linux's fs/pipe.c: writes of at most PIPE_BUF bytes are
 // atomic; a read returns what is there (blocking only while the pipe is
 // empty and has writers); writing with no readers fails with EPIPE; the
-// capacity is a power-of-two number of pages (F_SETPIPE_SZ).
+// capacity is a power-of-two number of pages (F_SETPIPE_SZ). A FIFO is the
+// same buffer opened by name: OpenFIFO applies fifo(7)'s open rules, and
+// an end's POLLHUP follows Linux's rule of the writers it has seen.
 //
 // Lock order:
 //
@@ -35,14 +37,15 @@ const MaxSize = 1 << 20
 type Pipe struct {
 	mem *mm.Allocator
 
-	mu        sync.Mutex
-	pages     [][]byte // ring of capacity/PageSize slots; protected by mu
-	head      int      // read position in bytes within the ring; protected by mu
-	size      int      // bytes buffered; protected by mu
-	capacity  int      // protected by mu
-	readers   int      // open read ends; protected by mu
-	writers   int      // open write ends; protected by mu
-	hadWriter bool     // a writer was ever attached (FIFO POLLHUP rule); protected by mu
+	mu       sync.Mutex
+	pages    [][]byte // ring of capacity/PageSize slots; protected by mu
+	head     int      // read position in bytes within the ring; protected by mu
+	size     int      // bytes buffered; protected by mu
+	capacity int      // protected by mu
+	readers  int      // open read ends; protected by mu
+	writers  int      // open write ends; protected by mu
+	rcount   uint64   // read ends ever opened (FIFO open rule); protected by mu
+	wcount   uint64   // write ends ever opened (FIFO open and POLLHUP rules); protected by mu
 
 	queue waiter.Queue
 }
@@ -55,15 +58,21 @@ func New(mem *mm.Allocator) *Pipe {
 // Open attaches a read end, a write end or both.
 func (p *Pipe) Open(read, write bool) {
 	p.mu.Lock()
+	p.openLocked(read, write)
+	p.mu.Unlock()
+	p.queue.Notify(waiter.EventIn | waiter.EventOut)
+}
+
+// openLocked counts a new end. Preconditions: mu is held.
+func (p *Pipe) openLocked(read, write bool) {
 	if read {
 		p.readers++
+		p.rcount++
 	}
 	if write {
 		p.writers++
-		p.hadWriter = true
+		p.wcount++
 	}
-	p.mu.Unlock()
-	p.queue.Notify(waiter.EventIn | waiter.EventOut)
 }
 
 // close detaches an end.
@@ -89,7 +98,7 @@ func (p *Pipe) close(read, write bool) {
 	p.queue.Notify(waiter.EventIn | waiter.EventOut | waiter.EventHup | waiter.EventErr)
 }
 
-// Readers and Writers return how many ends are open (FIFO open rules).
+// Counts returns how many read and write ends are open.
 func (p *Pipe) Counts() (readers, writers int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -250,8 +259,11 @@ func (p *Pipe) Write(ctx vfs.Context, src *usermem.IO, nonblock bool) (int, erro
 	}
 }
 
-// Readiness returns the poll events of an end.
-func (p *Pipe) Readiness(mask uint32, read, write bool) uint32 {
+// readiness returns the poll events of an end. A read end reports
+// POLLHUP when no writer is attached, unless the last writer it knows of
+// (wseen, the write-open count it saw) is still the last one: a FIFO
+// reader opened with O_NONBLOCK before any writer is not hung up.
+func (p *Pipe) readiness(mask uint32, read, write bool, wseen uint64) uint32 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var r uint32
@@ -259,7 +271,7 @@ func (p *Pipe) Readiness(mask uint32, read, write bool) uint32 {
 		if p.size > 0 {
 			r |= waiter.EventIn | abi.POLLRDNORM
 		}
-		if p.writers == 0 && p.hadWriter {
+		if p.writers == 0 && p.wcount != wseen {
 			r |= waiter.EventHup
 		}
 	}
@@ -308,6 +320,18 @@ func (p *Pipe) SetCapacity(n int64, privileged bool) (int, error) {
 		return 0, abi.EBUSY
 	}
 	pages := make([][]byte, size/mm.PageSize)
+	// Take every page the buffered bytes need before moving any, so
+	// that running out of memory leaves the pipe as it was.
+	for i := 0; i < (p.size+mm.PageSize-1)/mm.PageSize; i++ {
+		pg, err := p.mem.AllocPage()
+		if err != nil {
+			for _, pg := range pages[:i] {
+				p.mem.FreePage(pg)
+			}
+			return 0, abi.ENOMEM
+		}
+		pages[i] = pg
+	}
 	// Re-lay the buffered bytes from the start of the new ring.
 	out := 0
 	for p.size > 0 {
@@ -315,18 +339,6 @@ func (p *Pipe) SetCapacity(n int64, privileged bool) (int, error) {
 		n := min(mm.PageSize-off, p.size)
 		for n > 0 {
 			ds, doff := out/mm.PageSize, out%mm.PageSize
-			if pages[ds] == nil {
-				pg, err := p.mem.AllocPage()
-				if err != nil {
-					for _, pg := range pages {
-						if pg != nil {
-							p.mem.FreePage(pg)
-						}
-					}
-					return 0, abi.ENOMEM
-				}
-				pages[ds] = pg
-			}
 			c := copy(pages[ds][doff:], p.pages[slot][off:off+n])
 			out += c
 			off += c

@@ -19,15 +19,22 @@ func init() {
 	register(abi.SYS_CHROOT, Chroot)
 	register(abi.SYS_GETCWD, Getcwd)
 	register(abi.SYS_UMASK, Umask)
+	register(abi.SYS_MKDIR, Mkdir)
+	register(abi.SYS_RMDIR, Rmdir)
+	register(abi.SYS_UNLINK, Unlink)
+	register(abi.SYS_MKNOD, Mknod)
+	register(abi.SYS_SYMLINK, Symlink)
+	register(abi.SYS_READLINK, Readlink)
 }
 
-// pathWalker reads a path argument and returns a walker for it.
-func pathWalker(t *kernel.Task, dirfd int32, pathArg usermem.Addr) (*vfs.Walker, string, error) {
+// pathWalker reads a path argument and returns a walker for it; an empty
+// path is ENOENT.
+func pathWalker(t *kernel.Task, dirfd int32, pathArg usermem.Addr) (vfs.Walker, string, error) {
 	path, err := copyInPath(pathArg)
 	if err != nil {
-		return nil, "", err
+		return vfs.Walker{}, "", err
 	}
-	w, err := walker(t, dirfd, path)
+	w, err := at(t, dirfd, path, false)
 	return w, path, err
 }
 
@@ -41,17 +48,15 @@ func Mkdirat(t *kernel.Task, a *Args) (uintptr, error) {
 }
 
 // Mknodat implements Linux syscall mknodat(2): regular files, FIFOs,
-// sockets, and (with CAP_MKNOD) character and block devices.
+// sockets, and (with CAP_MKNOD, checked after the name and the directory's
+// permission) character and block devices. The type is checked first:
+// EPERM for a directory, EINVAL for an unknown type.
 func Mknodat(t *kernel.Task, a *Args) (uintptr, error) {
 	mode, dev := a.Uint(2), a.Uint(3)
 	switch mode & abi.S_IFMT {
 	case 0:
 		mode |= abi.S_IFREG
-	case abi.S_IFREG, abi.S_IFIFO, abi.S_IFSOCK:
-	case abi.S_IFCHR, abi.S_IFBLK:
-		if !t.Creds().HasCap(abi.CAP_MKNOD) {
-			return 0, abi.EPERM
-		}
+	case abi.S_IFREG, abi.S_IFIFO, abi.S_IFSOCK, abi.S_IFCHR, abi.S_IFBLK:
 	case abi.S_IFDIR:
 		return 0, abi.EPERM
 	default:
@@ -89,6 +94,9 @@ func Symlinkat(t *kernel.Task, a *Args) (uintptr, error) {
 	if err != nil {
 		return 0, err
 	}
+	if target == "" {
+		return 0, abi.ENOENT
+	}
 	w, path, err := pathWalker(t, a.Int(1), a.Ptr(2))
 	if err != nil {
 		return 0, err
@@ -96,32 +104,31 @@ func Symlinkat(t *kernel.Task, a *Args) (uintptr, error) {
 	return 0, w.Symlink(target, path)
 }
 
-// Readlinkat implements Linux syscall readlinkat(2).
+// Readlinkat implements Linux syscall readlinkat(2). An empty path names
+// dirfd itself; ENOENT then if it is not a symlink (EINVAL otherwise).
 func Readlinkat(t *kernel.Task, a *Args) (uintptr, error) {
-	size := a.Int64(3)
+	size := a.Int(3)
 	if size <= 0 {
 		return 0, abi.EINVAL
 	}
-	w, path, err := pathWalker(t, a.Int(0), a.Ptr(1))
+	path, err := copyInPath(a.Ptr(1))
 	if err != nil {
 		return 0, err
 	}
-	var p vfs.Path
-	if path == "" {
-		// An empty path names dirfd itself (AT_EMPTY_PATH is implied).
-		p = w.Start
-	} else if p, err = w.Resolve(path, vfs.WalkNoFollow); err != nil {
+	tg, err := resolveAt(t, a.Int(0), path, abi.AT_EMPTY_PATH, false)
+	if err != nil {
 		return 0, err
 	}
-	target, err := p.D.Inode().Readlink(t)
+	defer tg.release()
+	if tg.p.D == nil || path == "" && tg.p.D.Type() != abi.S_IFLNK {
+		return 0, abi.ENOENT
+	}
+	target, err := vfs.Readlink(t, tg.p)
 	if err != nil {
-		if path == "" && err == abi.EINVAL {
-			return 0, abi.ENOENT
-		}
 		return 0, err
 	}
 	b := []byte(target)
-	if int64(len(b)) > size {
+	if len(b) > int(size) {
 		b = b[:size]
 	}
 	return uintptr(len(b)), usermem.CopyOut(a.Ptr(2), b)
@@ -164,13 +171,12 @@ func Getdents64(t *kernel.Task, a *Args) (uintptr, error) {
 	return uintptr(len(buf)), nil
 }
 
-// chdirTo checks that p is a searchable directory.
+// checkDir checks that p is a searchable directory.
 func checkDir(t *kernel.Task, p vfs.Path) error {
-	at := p.D.Attr()
-	if !at.IsDir() {
+	if !p.D.IsDir() {
 		return abi.ENOTDIR
 	}
-	return vfs.Permission(t.Creds(), &at, vfs.MayExec)
+	return vfs.Access(t.Creds(), p, vfs.MayExec)
 }
 
 // Chdir implements Linux syscall chdir(2).
@@ -190,7 +196,7 @@ func Chdir(t *kernel.Task, a *Args) (uintptr, error) {
 	return 0, nil
 }
 
-// Fchdir implements Linux syscall fchdir(2).
+// Fchdir implements Linux syscall fchdir(2); O_PATH directories work.
 func Fchdir(t *kernel.Task, a *Args) (uintptr, error) {
 	f, err := getFile(t, a.Int(0))
 	if err != nil {
@@ -208,7 +214,8 @@ func Fchdir(t *kernel.Task, a *Args) (uintptr, error) {
 	return 0, nil
 }
 
-// Chroot implements Linux syscall chroot(2).
+// Chroot implements Linux syscall chroot(2): search permission, then
+// CAP_SYS_CHROOT.
 func Chroot(t *kernel.Task, a *Args) (uintptr, error) {
 	w, path, err := pathWalker(t, abi.AT_FDCWD, a.Ptr(0))
 	if err != nil {
@@ -228,14 +235,17 @@ func Chroot(t *kernel.Task, a *Args) (uintptr, error) {
 	return 0, nil
 }
 
-// Getcwd implements Linux syscall getcwd(2).
+// Getcwd implements Linux syscall getcwd(2): ENOENT once the directory is
+// removed, "(unreachable)" before a path outside the caller's root, ERANGE
+// for a buffer too small.
 func Getcwd(t *kernel.Task, a *Args) (uintptr, error) {
 	root, cwd := t.Group().FS().RootCwd()
+	if cwd.D.IsDead() {
+		return 0, abi.ENOENT
+	}
 	s, ok := t.Kernel().VFS.PathString(root, cwd)
 	if !ok {
 		s = "(unreachable)" + s
-	} else if cwd.D.IsDead() {
-		return 0, abi.ENOENT
 	}
 	b := append([]byte(s), 0)
 	if uint64(len(b)) > uint64(a[1]) {
@@ -250,4 +260,34 @@ func Getcwd(t *kernel.Task, a *Args) (uintptr, error) {
 // Umask implements Linux syscall umask(2).
 func Umask(t *kernel.Task, a *Args) (uintptr, error) {
 	return uintptr(t.Group().FS().SwapUmask(a.Uint(0))), nil
+}
+
+// Mkdir implements Linux syscall mkdir(2) (the legacy number).
+func Mkdir(t *kernel.Task, a *Args) (uintptr, error) {
+	return Mkdirat(t, &Args{uintptr(atFDCWD), a[0], a[1]})
+}
+
+// Rmdir implements Linux syscall rmdir(2) (the legacy number).
+func Rmdir(t *kernel.Task, a *Args) (uintptr, error) {
+	return Unlinkat(t, &Args{uintptr(atFDCWD), a[0], abi.AT_REMOVEDIR})
+}
+
+// Unlink implements Linux syscall unlink(2) (the legacy number).
+func Unlink(t *kernel.Task, a *Args) (uintptr, error) {
+	return Unlinkat(t, &Args{uintptr(atFDCWD), a[0], 0})
+}
+
+// Mknod implements Linux syscall mknod(2) (the legacy number).
+func Mknod(t *kernel.Task, a *Args) (uintptr, error) {
+	return Mknodat(t, &Args{uintptr(atFDCWD), a[0], a[1], a[2]})
+}
+
+// Symlink implements Linux syscall symlink(2) (the legacy number).
+func Symlink(t *kernel.Task, a *Args) (uintptr, error) {
+	return Symlinkat(t, &Args{a[0], uintptr(atFDCWD), a[1]})
+}
+
+// Readlink implements Linux syscall readlink(2) (the legacy number).
+func Readlink(t *kernel.Task, a *Args) (uintptr, error) {
+	return Readlinkat(t, &Args{uintptr(atFDCWD), a[0], a[1], a[2]})
 }

@@ -16,7 +16,6 @@ func init() {
 	register(abi.SYS_SETDOMAINNAME, Setdomainname)
 	register(abi.SYS_SYSINFO, Sysinfo)
 	register(abi.SYS_REBOOT, Reboot)
-	register(abi.SYS_SCHED_YIELD, SchedYield)
 }
 
 // Getpid implements Linux syscall getpid(2).
@@ -33,9 +32,6 @@ func Gettid(t *kernel.Task, a *Args) (uintptr, error) { return uintptr(t.TID), n
 func NewThreadGroupLeader(t *kernel.Task, a *Args) (uintptr, error) {
 	return 0, t.Kernel().NewThreadGroupLeader(t)
 }
-
-// SchedYield implements Linux syscall sched_yield(2).
-func SchedYield(t *kernel.Task, a *Args) (uintptr, error) { return 0, nil }
 
 func utsField(s string) [65]byte {
 	var b [65]byte

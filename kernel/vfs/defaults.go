@@ -59,3 +59,6 @@ func (DirFile) Write(Context, *usermem.IO, int64) (int, error) { return 0, abi.E
 
 // Release implements FileOps.Release.
 func (DirFile) Release() {}
+
+// Fsync implements Syncer: directories have nothing to write back.
+func (DirFile) Fsync(Context, bool) error { return nil }

@@ -1,33 +1,48 @@
 package vfs
 
 import (
+	"strings"
 	"sync"
 	"sync/atomic"
-)
 
-var dentryIDs atomic.Uint64
+	"liblinux/abi"
+)
 
 // Dentry is a name in the directory tree bound to an inode. The VFS keeps
 // the dentries it has looked up; a filesystem never sees them.
 type Dentry struct {
-	id    uint64 // immutable; orders locking of two directories
-	inode Inode  // immutable
-	sb    *Superblock
+	id      uint64 // orders locking of two unrelated directories; set lazily under sb.renameMu
+	inode   Inode  // immutable
+	sb      *Superblock
+	typ     uint32 // S_IFMT bits of the inode; immutable
+	dynamic bool   // the inode is Dynamic; immutable
 
-	// name and parent change on rename; protected by sb.renameMu for
-	// writers, read under the parent's mu or renameMu.
-	name   string
-	parent *Dentry
+	// parent changes on rename (written under sb.renameMu and the old and
+	// new parents' mu); nil for a root or a detached dentry.
+	parent atomic.Pointer[Dentry]
+	// name changes on rename; written under sb.renameMu and both parents'
+	// mu, read under the parent's mu or sb.renameMu.
+	name string
 
-	mu       sync.Mutex
+	mu       sync.RWMutex
 	children map[string]*Dentry // cached lookups; protected by mu
-	dead     bool               // unlinked or removed; protected by mu
 
-	mounts atomic.Int32 // number of mounts on this dentry
+	dead     atomic.Bool  // removed from the tree; set under the parent's mu
+	linkable atomic.Bool  // an O_TMPFILE file that linkat may name
+	mounts   atomic.Int32 // number of mounts on this dentry
 }
 
-func newDentry(sb *Superblock, parent *Dentry, name string, inode Inode) *Dentry {
-	return &Dentry{id: dentryIDs.Add(1), sb: sb, parent: parent, name: name, inode: inode}
+func newDentry(sb *Superblock, parent *Dentry, name string, inode Inode, typ uint32) *Dentry {
+	d := &Dentry{sb: sb, name: name, inode: inode, typ: typ}
+	d.parent.Store(parent)
+	_, d.dynamic = inode.(Dynamic)
+	return d
+}
+
+// newDentryOf is newDentry for an inode whose type the caller does not know.
+func newDentryOf(sb *Superblock, parent *Dentry, name string, inode Inode) *Dentry {
+	a := inode.Attr()
+	return newDentry(sb, parent, name, inode, a.Type())
 }
 
 // Dynamic is implemented by directory inodes whose entries change
@@ -47,19 +62,38 @@ func (d *Dentry) Attr() Attr {
 	return a
 }
 
+// Type returns the S_IFMT bits of the inode's mode.
+func (d *Dentry) Type() uint32 { return d.typ }
+
+// IsDir reports whether the dentry is a directory.
+func (d *Dentry) IsDir() bool { return d.typ == abi.S_IFDIR }
+
 // IsDead reports whether the dentry was removed from the tree.
-func (d *Dentry) IsDead() bool {
+func (d *Dentry) IsDead() bool { return d.dead.Load() }
+
+// lookup returns the child name of directory d from the cache or the
+// filesystem; ENOENT if there is none.
+func (d *Dentry) lookup(ctx Context, name string) (*Dentry, error) {
+	if !d.dynamic {
+		d.mu.RLock()
+		c := d.children[name]
+		d.mu.RUnlock()
+		if c != nil {
+			return c, nil
+		}
+	}
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.dead
+	c, err := d.childLocked(ctx, name)
+	d.mu.Unlock()
+	return c, err
 }
 
 // childLocked returns the cached or looked-up child name.
 //
-// Preconditions: d.mu is held; d is a directory.
+// Preconditions: d.mu is held for writing; d is a directory.
 func (d *Dentry) childLocked(ctx Context, name string) (*Dentry, error) {
 	c, ok := d.children[name]
-	if _, dynamic := d.inode.(Dynamic); dynamic {
+	if d.dynamic {
 		// Ask the filesystem every time; keep a cached dentry only while
 		// something is mounted on it.
 		if ok && c.mounts.Load() > 0 {
@@ -72,24 +106,34 @@ func (d *Dentry) childLocked(ctx Context, name string) (*Dentry, error) {
 			}
 			return nil, err
 		}
-		return d.addChildLocked(name, ino), nil
+		if ok && c.inode == ino {
+			return c, nil
+		}
+		return d.addChildLocked(name, ino, 0), nil
 	}
 	if ok {
 		return c, nil
 	}
-	if d.dead {
-		return nil, errNoEnt
+	if d.dead.Load() {
+		return nil, abi.ENOENT
 	}
 	ino, err := d.inode.Lookup(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	return d.addChildLocked(name, ino), nil
+	return d.addChildLocked(name, ino, 0), nil
 }
 
-// addChildLocked caches a new child. Preconditions: d.mu is held.
-func (d *Dentry) addChildLocked(name string, ino Inode) *Dentry {
-	c := newDentry(d.sb, d, name, ino)
+// addChildLocked caches a new child; typ is its S_IFMT bits, or 0 to ask
+// the inode. Preconditions: d.mu is held for writing.
+func (d *Dentry) addChildLocked(name string, ino Inode, typ uint32) *Dentry {
+	name = strings.Clone(name) // do not pin the caller's path string
+	var c *Dentry
+	if typ == 0 {
+		c = newDentryOf(d.sb, d, name, ino)
+	} else {
+		c = newDentry(d.sb, d, name, ino, typ)
+	}
 	if d.children == nil {
 		d.children = make(map[string]*Dentry)
 	}
@@ -98,32 +142,46 @@ func (d *Dentry) addChildLocked(name string, ino Inode) *Dentry {
 }
 
 // removeChildLocked drops a child from the cache and marks it dead.
-// Preconditions: d.mu is held.
+// Preconditions: d.mu is held for writing.
 func (d *Dentry) removeChildLocked(name string) {
 	if c, ok := d.children[name]; ok {
 		delete(d.children, name)
-		c.mu.Lock()
-		c.dead = true
-		c.mu.Unlock()
+		c.dead.Store(true)
 	}
 }
 
 // Child looks up one name in the directory d without crossing mounts or
 // following symlinks. Callers that walk paths use the VFS walk instead.
 func (d *Dentry) Child(ctx Context, name string) (*Dentry, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.childLocked(ctx, name)
+	if d.typ != abi.S_IFDIR {
+		return nil, abi.ENOTDIR
+	}
+	return d.lookup(ctx, name)
 }
 
-// lockTwo locks two distinct directories in a fixed order.
+// lockTwo locks two directories for a rename: an ancestor before its
+// descendant, unrelated directories in id order.
+//
+// Preconditions: sb.renameMu is held (the tree's shape cannot change).
 func lockTwo(a, b *Dentry) {
 	if a == b {
 		a.mu.Lock()
 		return
 	}
-	if a.id > b.id {
+	switch {
+	case isAncestor(a, b):
+	case isAncestor(b, a):
 		a, b = b, a
+	default:
+		for _, d := range []*Dentry{a, b} {
+			if d.id == 0 {
+				d.sb.nextID++
+				d.id = d.sb.nextID
+			}
+		}
+		if a.id > b.id {
+			a, b = b, a
+		}
 	}
 	a.mu.Lock()
 	b.mu.Lock()
@@ -139,10 +197,23 @@ func unlockTwo(a, b *Dentry) {
 // isAncestor reports whether a is d or one of d's ancestors in the same
 // filesystem. Preconditions: sb.renameMu is held.
 func isAncestor(a, d *Dentry) bool {
-	for ; d != nil; d = d.parent {
+	for ; d != nil; d = d.parent.Load() {
 		if d == a {
 			return true
 		}
 	}
 	return false
+}
+
+// childOn returns the child of a on the way down to d (a proper ancestor
+// of d), or nil. Preconditions: sb.renameMu is held.
+func childOn(a, d *Dentry) *Dentry {
+	for d != nil {
+		p := d.parent.Load()
+		if p == a {
+			return d
+		}
+		d = p
+	}
+	return nil
 }

@@ -21,6 +21,10 @@ type File struct {
 	ops    FileOps // immutable
 	stream bool    // immutable: no file position
 	access uint32  // immutable: O_ACCMODE part of the open flags
+	ftype  uint32  // immutable: S_IFMT of the inode, 0 if not in the tree
+	opath  bool    // immutable: an O_PATH file
+	writer bool    // immutable: counted in the mount's writers
+	creds  *Creds  // immutable: the opener's credentials, or nil
 
 	flags atomic.Uint32 // status flags: O_APPEND, O_NONBLOCK, ...
 
@@ -30,6 +34,9 @@ type File struct {
 	hookMu sync.Mutex
 	hooks  []func() // run at release; protected by hookMu
 }
+
+// statusFlagsDropped are the open(2) flags a File does not keep.
+const statusFlagsDropped = abi.O_ACCMODE | abi.O_CREAT | abi.O_EXCL | abi.O_NOCTTY | abi.O_TRUNC | abi.O_CLOEXEC
 
 // OnRelease registers fn to run when the file is released (epoll drops
 // its registrations of a file that is closed for good).
@@ -43,9 +50,12 @@ func (f *File) OnRelease(fn func()) {
 // Path for files that are not in the tree.
 func NewFile(path Path, ops FileOps, flags uint32) *File {
 	f := &File{path: path, ops: ops, access: flags & abi.O_ACCMODE}
-	f.flags.Store(flags &^ (abi.O_ACCMODE | abi.O_CREAT | abi.O_EXCL | abi.O_NOCTTY | abi.O_TRUNC | abi.O_CLOEXEC))
+	f.flags.Store(flags &^ statusFlagsDropped)
 	if s, ok := ops.(Streamer); ok && s.Stream() {
 		f.stream = true
+	}
+	if path.D != nil {
+		f.ftype = path.D.typ
 	}
 	f.refs.Store(1)
 	if a, ok := ops.(Attacher); ok {
@@ -55,6 +65,24 @@ func NewFile(path Path, ops FileOps, flags uint32) *File {
 		path.Mnt.Hold()
 	}
 	return f
+}
+
+// newOpenFile is NewFile for a file opened from the tree: it records the
+// opener and counts a writer on the mount.
+func newOpenFile(ctx Context, p Path, ops FileOps, flags uint32) *File {
+	f := NewFile(p, ops, flags)
+	f.creds = ctx.Creds()
+	if f.Writable() && !isSpecial(f.ftype) {
+		f.writer = true
+		p.Mnt.writers.add(1)
+	}
+	return f
+}
+
+// isSpecial reports whether a file type is a device, FIFO or socket,
+// whose writes do not touch the filesystem (Linux's special_file).
+func isSpecial(t uint32) bool {
+	return t == abi.S_IFCHR || t == abi.S_IFBLK || t == abi.S_IFIFO || t == abi.S_IFSOCK
 }
 
 // IncRef adds a reference.
@@ -84,6 +112,9 @@ func (f *File) DecRef() {
 			h()
 		}
 		f.ops.Release()
+		if f.writer {
+			f.path.Mnt.writers.add(-1)
+		}
 		if f.path.Mnt != nil {
 			f.path.Mnt.Release()
 		}
@@ -96,6 +127,16 @@ func (f *File) Ops() FileOps { return f.ops }
 
 // Path returns where the file was opened, or the zero Path.
 func (f *File) Path() Path { return f.path }
+
+// IsPath reports whether this is an O_PATH file: it names a location and
+// allows only close, dup, fcntl's F_GETFD/F_SETFD/F_GETFL/F_DUPFD*,
+// fstat, fstatfs, fchdir and use as a dirfd; every other call on it gives
+// EBADF.
+func (f *File) IsPath() bool { return f.opath }
+
+// Opener returns the credentials the file was opened with (nil for files
+// not opened from the tree).
+func (f *File) Opener() *Creds { return f.creds }
 
 // Flags returns the status flags with the access mode, as F_GETFL does.
 func (f *File) Flags() uint32 { return f.flags.Load() | f.access }
@@ -111,9 +152,15 @@ func (f *File) SetFlags(flags uint32) {
 	}
 }
 
-// Readable and Writable report the access mode.
-func (f *File) Readable() bool { return f.access == abi.O_RDONLY || f.access == abi.O_RDWR }
-func (f *File) Writable() bool { return f.access == abi.O_WRONLY || f.access == abi.O_RDWR }
+// Readable and Writable report the access mode (neither for O_PATH files
+// and for access mode 3).
+func (f *File) Readable() bool {
+	return !f.opath && (f.access == abi.O_RDONLY || f.access == abi.O_RDWR)
+}
+
+func (f *File) Writable() bool {
+	return !f.opath && (f.access == abi.O_WRONLY || f.access == abi.O_RDWR)
+}
 
 // Attr returns the attributes of the file's inode.
 func (f *File) Attr() (Attr, error) {
@@ -126,6 +173,14 @@ func (f *File) Attr() (Attr, error) {
 	return f.path.D.Attr(), nil
 }
 
+// accessed updates the access time after a read, as Linux's
+// file_accessed: not with O_NOATIME.
+func (f *File) accessed(ctx Context) {
+	if f.flags.Load()&abi.O_NOATIME == 0 && f.path.D != nil {
+		touchAtime(ctx, f.path)
+	}
+}
+
 // Read reads at the file position (read(2), readv(2)).
 func (f *File) Read(ctx Context, dst *usermem.IO) (int, error) {
 	if !f.Readable() {
@@ -135,9 +190,12 @@ func (f *File) Read(ctx Context, dst *usermem.IO) (int, error) {
 		return f.ops.Read(ctx, dst, -1)
 	}
 	f.posMu.Lock()
-	defer f.posMu.Unlock()
 	n, err := f.ops.Read(ctx, dst, f.pos)
 	f.pos += int64(n)
+	f.posMu.Unlock()
+	if f.ftype == abi.S_IFREG && dst.Len() > 0 {
+		f.accessed(ctx)
+	}
 	return n, err
 }
 
@@ -151,20 +209,22 @@ func (f *File) Write(ctx Context, src *usermem.IO) (int, error) {
 	}
 	f.posMu.Lock()
 	defer f.posMu.Unlock()
-	off := f.pos
-	if f.flags.Load()&abi.O_APPEND != 0 {
-		off = -1 // the filesystem appends atomically under its own lock
-	}
-	n, err := f.ops.Write(ctx, src, off)
-	if off == -1 {
-		// The filesystem reports the new end through the position.
-		a, aerr := f.Attr()
-		if aerr == nil {
+	if f.flags.Load()&abi.O_APPEND != 0 && f.ftype == abi.S_IFREG {
+		if aw, ok := f.ops.(AppendWriter); ok {
+			n, end, err := aw.WriteAppend(ctx, src)
+			if n > 0 {
+				f.pos = end
+			}
+			return n, err
+		}
+		n, err := f.ops.Write(ctx, src, -1)
+		if a, aerr := f.Attr(); aerr == nil && n > 0 {
 			f.pos = a.Size
 		}
-	} else {
-		f.pos += int64(n)
+		return n, err
 	}
+	n, err := f.ops.Write(ctx, src, f.pos)
+	f.pos += int64(n)
 	return n, err
 }
 
@@ -180,7 +240,11 @@ func (f *File) Pread(ctx Context, dst *usermem.IO, off int64) (int, error) {
 	if off < 0 {
 		return 0, abi.EINVAL
 	}
-	return f.ops.Read(ctx, dst, off)
+	n, err := f.ops.Read(ctx, dst, off)
+	if f.ftype == abi.S_IFREG && dst.Len() > 0 {
+		f.accessed(ctx)
+	}
+	return n, err
 }
 
 func (f *File) Pwrite(ctx Context, src *usermem.IO, off int64) (int, error) {
@@ -193,11 +257,18 @@ func (f *File) Pwrite(ctx Context, src *usermem.IO, off int64) (int, error) {
 	if off < 0 {
 		return 0, abi.EINVAL
 	}
+	if f.flags.Load()&abi.O_APPEND != 0 && f.ftype == abi.S_IFREG {
+		// pwrite(2) on an O_APPEND file appends (a documented Linux bug).
+		off = -1
+	}
 	return f.ops.Write(ctx, src, off)
 }
 
 // Seek implements lseek(2).
 func (f *File) Seek(ctx Context, off int64, whence int) (int64, error) {
+	if f.opath {
+		return 0, abi.EBADF
+	}
 	if f.stream {
 		return 0, abi.ESPIPE
 	}
@@ -210,37 +281,40 @@ func (f *File) Seek(ctx Context, off int64, whence int) (int64, error) {
 		}
 		return n, err
 	}
-	var base int64
+	var n int64
 	switch whence {
 	case abi.SEEK_SET:
+		n = off
 	case abi.SEEK_CUR:
-		base = f.pos
-	case abi.SEEK_END:
+		n = f.pos + off
+	case abi.SEEK_END, abi.SEEK_DATA, abi.SEEK_HOLE:
+		if f.ftype == abi.S_IFDIR {
+			// Directory offsets are cookies: no end, no holes.
+			return 0, abi.EINVAL
+		}
 		a, err := f.Attr()
 		if err != nil {
 			return 0, err
 		}
-		base = a.Size
-	case abi.SEEK_DATA, abi.SEEK_HOLE:
-		a, err := f.Attr()
-		if err != nil {
-			return 0, err
-		}
-		// Without hole information the whole file is data.
-		if off < 0 || off >= a.Size {
-			return 0, abi.ENXIO
-		}
-		if whence == abi.SEEK_HOLE {
-			off = a.Size
+		switch whence {
+		case abi.SEEK_END:
+			n = a.Size + off
+		case abi.SEEK_DATA:
+			// Without hole information the whole file is data.
+			if off < 0 || off >= a.Size {
+				return 0, abi.ENXIO
+			}
+			n = off
+		default:
+			if off < 0 || off >= a.Size {
+				return 0, abi.ENXIO
+			}
+			n = a.Size
 		}
 	default:
 		return 0, abi.EINVAL
 	}
-	n := base + off
-	if (off > 0 && n < base) || n < 0 {
-		if off > 0 {
-			return 0, abi.EOVERFLOW
-		}
+	if n < 0 {
 		return 0, abi.EINVAL
 	}
 	f.pos = n
@@ -250,6 +324,9 @@ func (f *File) Seek(ctx Context, off int64, whence int) (int64, error) {
 // ReadDir emits directory entries from the file position on, advancing it
 // past every entry emit accepts (getdents64(2)).
 func (f *File) ReadDir(ctx Context, emit func(Dirent) bool) error {
+	if f.opath {
+		return abi.EBADF
+	}
 	if f.path.D == nil {
 		return abi.ENOTDIR
 	}
@@ -265,8 +342,99 @@ func (f *File) ReadDir(ctx Context, emit func(Dirent) bool) error {
 	if r, ok := f.ops.(DirReader); ok {
 		return r.ReadDir(ctx, f.pos, accept)
 	}
+	if f.path.D.typ != abi.S_IFDIR {
+		return abi.ENOTDIR
+	}
 	if f.path.D.IsDead() {
 		return abi.ENOENT
 	}
-	return f.path.D.inode.ReadDir(ctx, f.pos, accept)
+	err := f.path.D.inode.ReadDir(ctx, f.pos, accept)
+	if err == nil && f.flags.Load()&abi.O_NOATIME == 0 {
+		touchAtime(ctx, f.path)
+	}
+	return err
 }
+
+// Fsync implements fsync(2) and fdatasync(2).
+func (f *File) Fsync(ctx Context, datasync bool) error {
+	if f.opath {
+		return abi.EBADF
+	}
+	if s, ok := f.ops.(Syncer); ok {
+		return s.Fsync(ctx, datasync)
+	}
+	return abi.EINVAL
+}
+
+// Truncate implements ftruncate(2) (the length is checked by the caller).
+func (f *File) Truncate(ctx Context, size int64) error {
+	if f.opath {
+		return abi.EBADF
+	}
+	if f.ftype != abi.S_IFREG || !f.Writable() {
+		return abi.EINVAL
+	}
+	return truncate(ctx, f.path, size, true)
+}
+
+// Allocate implements fallocate(2), with Linux's checks in Linux's order.
+func (f *File) Allocate(ctx Context, mode uint32, off, length int64) error {
+	if f.opath {
+		return abi.EBADF
+	}
+	if off < 0 || length <= 0 {
+		return abi.EINVAL
+	}
+	if !f.Writable() {
+		return abi.EBADF
+	}
+	const known = abi.FALLOC_FL_KEEP_SIZE | abi.FALLOC_FL_PUNCH_HOLE | abi.FALLOC_FL_COLLAPSE_RANGE |
+		abi.FALLOC_FL_ZERO_RANGE | abi.FALLOC_FL_INSERT_RANGE | abi.FALLOC_FL_UNSHARE_RANGE
+	if mode&^known != 0 {
+		return abi.EOPNOTSUPP
+	}
+	switch mode &^ abi.FALLOC_FL_KEEP_SIZE {
+	case 0, abi.FALLOC_FL_UNSHARE_RANGE, abi.FALLOC_FL_ZERO_RANGE:
+	case abi.FALLOC_FL_PUNCH_HOLE:
+		if mode&abi.FALLOC_FL_KEEP_SIZE == 0 {
+			return abi.EOPNOTSUPP
+		}
+	case abi.FALLOC_FL_COLLAPSE_RANGE, abi.FALLOC_FL_INSERT_RANGE:
+		if mode&abi.FALLOC_FL_KEEP_SIZE != 0 {
+			return abi.EOPNOTSUPP
+		}
+	default:
+		return abi.EOPNOTSUPP
+	}
+	t := f.ftype
+	if t == 0 {
+		a, err := f.Attr()
+		if err != nil {
+			return abi.ENODEV
+		}
+		t = a.Type()
+	}
+	switch {
+	case t == abi.S_IFIFO:
+		return abi.ESPIPE
+	case t == abi.S_IFDIR:
+		return abi.EISDIR
+	case t != abi.S_IFREG && t != abi.S_IFBLK:
+		return abi.ENODEV
+	}
+	if off+length < 0 {
+		return abi.EFBIG
+	}
+	a, ok := f.ops.(Allocator)
+	if !ok {
+		return abi.EOPNOTSUPP
+	}
+	return a.Allocate(ctx, mode, off, length)
+}
+
+// pathOps are the operations of an O_PATH file: none.
+type pathOps struct{}
+
+func (pathOps) Read(Context, *usermem.IO, int64) (int, error)  { return 0, abi.EBADF }
+func (pathOps) Write(Context, *usermem.IO, int64) (int, error) { return 0, abi.EBADF }
+func (pathOps) Release()                                       {}

@@ -1,6 +1,7 @@
 package vfs
 
 import (
+	"math/rand/v2"
 	"sort"
 	"strings"
 	"sync"
@@ -21,17 +22,35 @@ type FilesystemType interface {
 	Mount(ctx Context, v *VFS, source string, flags uint64, data string) (*Superblock, error)
 }
 
+// Superblock flags kept by the VFS (the MS_* bits that belong to a
+// filesystem instance rather than to one mount of it).
+const sbFlagMask = abi.MS_RDONLY | abi.MS_SYNCHRONOUS | abi.MS_MANDLOCK | abi.MS_DIRSYNC | abi.MS_LAZYTIME
+
+// Per-mount flags, as mount(2) spells them.
+const mntFlagMask = abi.MS_RDONLY | abi.MS_NOSUID | abi.MS_NODEV | abi.MS_NOEXEC | abi.MS_NOATIME |
+	abi.MS_NODIRATIME | abi.MS_RELATIME | abi.MS_NOSYMFOLLOW
+
 // Superblock is one mounted filesystem instance.
 type Superblock struct {
 	Dev    uint64         // st_dev of every inode; set by NewSuperblock
 	Type   FilesystemType // immutable
 	Source string         // what mount(2) was given as the source
-	Opts   string         // options as /proc/mounts shows them
+	Opts   string         // options as /proc/mounts shows them ("rw,...")
 	FS     any            // the filesystem's own state
+	Magic  int64          // f_type for statfs(2) without a StatFSer
+	// MgTime says the filesystem keeps multigrain timestamps: statx(2)
+	// reports the modification and change times only when asked for
+	// one of them, as Linux's fill_mg_cmtime.
+	MgTime bool
+	// AttrMask is the filesystem's part of stx_attributes_mask.
+	AttrMask uint64
 
 	root     *Dentry
 	renameMu sync.Mutex
-	refs     atomic.Int32 // mounts of this superblock
+	nextID   uint64        // last Dentry.id given; protected by renameMu
+	flags    atomic.Uint64 // sbFlagMask bits
+	refs     atomic.Int32  // mounts of this superblock
+	fsid     [2]int32      // immutable
 	release  func()
 }
 
@@ -40,23 +59,52 @@ type Superblock struct {
 // release, if not nil, is called when the last mount of it goes.
 func (v *VFS) NewSuperblock(t FilesystemType, root Inode, release func()) *Superblock {
 	sb := &Superblock{Type: t, release: release}
-	sb.Dev = uint64(v.anonDev.Add(1))
-	sb.root = newDentry(sb, nil, "/", root)
+	sb.Dev = uint64(EncodeDev(0, v.anonDev.Add(1)))
+	sb.root = newDentryOf(sb, nil, "/", root)
+	r := rand.Uint64()
+	sb.fsid = [2]int32{int32(r), int32(r >> 32)}
 	return sb
 }
 
 // Root returns the root dentry.
 func (sb *Superblock) Root() *Dentry { return sb.root }
 
+// EncodeDev encodes a device number as Linux's new_encode_dev (the form of
+// st_dev and st_rdev).
+func EncodeDev(major, minor uint32) uint32 {
+	return minor&0xff | major<<8 | (minor&^0xff)<<12
+}
+
+// DecodeDev splits a new_encode_dev number.
+func DecodeDev(dev uint32) (major, minor uint32) {
+	return (dev & 0xfff00) >> 8, dev&0xff | (dev>>12)&0xfff00
+}
+
+// Flags returns the superblock flags (MS_RDONLY, MS_SYNCHRONOUS, ...).
+func (sb *Superblock) Flags() uint64 { return sb.flags.Load() }
+
+// SetFlags replaces the superblock flags (at mount time).
+func (sb *Superblock) SetFlags(f uint64) { sb.flags.Store(f & sbFlagMask) }
+
+// ReadOnly reports whether the whole filesystem is read-only.
+func (sb *Superblock) ReadOnly() bool { return sb.flags.Load()&abi.MS_RDONLY != 0 }
+
+// Fsid returns f_fsid for statfs(2).
+func (sb *Superblock) Fsid() [2]int32 { return sb.fsid }
+
 // Mount is one place a superblock is attached to the tree.
 type Mount struct {
-	ID     int
-	sb     *Superblock
-	root   *Dentry // root of the mounted subtree (differs for bind mounts)
-	parent *Mount  // nil for the root mount; protected by VFS.mountMu
-	point  *Dentry // where in parent it is attached; protected by VFS.mountMu
-	flags  atomic.Uint64
-	busy   atomic.Int64 // open files and working directories in it
+	ID       int
+	UniqueID uint64 // STATX_MNT_ID_UNIQUE; immutable
+	sb       *Superblock
+	root     *Dentry // root of the mounted subtree (differs for bind mounts)
+	parent   *Mount  // nil for the root mount; protected by VFS.mountMu
+	point    *Dentry // where in parent it is attached; protected by VFS.mountMu
+	attached bool    // in the mount table; protected by VFS.mountMu
+	expiry   bool    // MNT_EXPIRE mark; protected by VFS.mountMu
+	flags    atomic.Uint64
+	busy     counter // open files and working directories in it
+	writers  counter // files open for writing through it
 }
 
 // Superblock returns the mounted filesystem.
@@ -68,12 +116,21 @@ func (m *Mount) Root() *Dentry { return m.root }
 // Flags returns the per-mount flags (MS_RDONLY, MS_NOSUID, ...).
 func (m *Mount) Flags() uint64 { return m.flags.Load() }
 
-// ReadOnly reports whether writes through this mount are refused.
-func (m *Mount) ReadOnly() bool { return m.flags.Load()&abi.MS_RDONLY != 0 }
+// ReadOnly reports whether writes through this mount are refused: the
+// mount or its superblock is read-only (Linux's __mnt_is_readonly).
+func (m *Mount) ReadOnly() bool { return m.flags.Load()&abi.MS_RDONLY != 0 || m.sb.ReadOnly() }
 
 // Hold and Release count users (open files, cwd) that make umount EBUSY.
-func (m *Mount) Hold()    { m.busy.Add(1) }
-func (m *Mount) Release() { m.busy.Add(-1) }
+func (m *Mount) Hold()    { m.busy.add(1) }
+func (m *Mount) Release() { m.busy.add(-1) }
+
+// wantWrite checks that writes through m are allowed (mnt_want_write).
+func (m *Mount) wantWrite() error {
+	if m.ReadOnly() {
+		return abi.EROFS
+	}
+	return nil
+}
 
 type mountKey struct {
 	parent *Mount
@@ -97,8 +154,8 @@ type VFS struct {
 	special SpecialOpener // immutable after SetSpecialOpener at boot
 
 	mountMu sync.RWMutex
-	mounts  map[mountKey]*Mount // protected by mountMu
-	all     []*Mount            // in mount order; protected by mountMu
+	mounts  map[mountKey]*Mount // topmost mount at each point; protected by mountMu
+	all     []*Mount            // attached mounts in mount order; protected by mountMu
 	root    *Mount              // protected by mountMu
 	nextID  int                 // protected by mountMu
 }
@@ -127,7 +184,7 @@ func (v *VFS) Register(t FilesystemType) {
 	v.typesMu.Unlock()
 }
 
-// Lookup returns a registered filesystem type.
+// FilesystemType returns a registered filesystem type.
 func (v *VFS) FilesystemType(name string) (FilesystemType, bool) {
 	v.typesMu.RLock()
 	defer v.typesMu.RUnlock()
@@ -147,11 +204,14 @@ func (v *VFS) FilesystemTypes() []FilesystemType {
 	return out
 }
 
-// SetRoot makes sb the root filesystem.
+// SetRoot makes sb the root filesystem, with the per-mount flags given
+// (0, as Linux's rootfs has, means strictatime).
 func (v *VFS) SetRoot(sb *Superblock, flags uint64) Path {
 	v.mountMu.Lock()
 	defer v.mountMu.Unlock()
 	m := v.newMountLocked(sb, sb.root, flags)
+	m.attached = true
+	v.all = append(v.all, m)
 	v.root = m
 	return Path{m, sb.root}
 }
@@ -164,23 +224,29 @@ func (v *VFS) Root() Path {
 }
 
 func (v *VFS) newMountLocked(sb *Superblock, root *Dentry, flags uint64) *Mount {
-	m := &Mount{ID: v.nextID, sb: sb, root: root}
+	m := &Mount{ID: v.nextID, UniqueID: 1<<31 + uint64(v.nextID), sb: sb, root: root}
 	v.nextID++
-	m.flags.Store(flags)
+	m.flags.Store(flags & mntFlagMask)
 	sb.refs.Add(1)
-	v.all = append(v.all, m)
 	return m
 }
 
-// Attach mounts sb (or, for a bind mount, the subtree at root) on at.
+// Attach mounts sb (or, for a bind mount, the subtree at root) on at with
+// the per-mount flags.
 func (v *VFS) Attach(sb *Superblock, root *Dentry, at Path, flags uint64) *Mount {
 	v.mountMu.Lock()
 	defer v.mountMu.Unlock()
 	m := v.newMountLocked(sb, root, flags)
-	m.parent, m.point = at.Mnt, at.D
+	v.attachLocked(m, at)
+	return m
+}
+
+// attachLocked puts m on top of at. Preconditions: v.mountMu is held.
+func (v *VFS) attachLocked(m *Mount, at Path) {
+	m.parent, m.point, m.attached = at.Mnt, at.D, true
 	v.mounts[mountKey{at.Mnt, at.D}] = m
 	at.D.mounts.Add(1)
-	return m
+	v.all = append(v.all, m)
 }
 
 // mountedOn returns the mount attached at p, if any (the most recent one).
@@ -193,38 +259,40 @@ func (v *VFS) mountedOn(p Path) *Mount {
 	return v.mounts[mountKey{p.Mnt, p.D}]
 }
 
-// Detach unmounts m. Unless lazy, it fails with EBUSY while m is in use or
-// has mounts below it.
-func (v *VFS) Detach(m *Mount, lazy bool) error {
-	v.mountMu.Lock()
-	if m.parent == nil {
-		v.mountMu.Unlock()
-		return abi.EINVAL
-	}
-	var children []*Mount
+// childrenLocked returns the mounts attached directly inside m.
+// Preconditions: v.mountMu is held.
+func (v *VFS) childrenLocked(m *Mount) []*Mount {
+	var out []*Mount
 	for _, c := range v.all {
 		if c.parent == m {
-			children = append(children, c)
+			out = append(out, c)
 		}
 	}
-	if !lazy && (len(children) > 0 || m.busy.Load() > 0) {
-		v.mountMu.Unlock()
-		return abi.EBUSY
+	return out
+}
+
+// detachLocked removes m and everything mounted below it from the tree
+// and returns them. Preconditions: v.mountMu is held.
+func (v *VFS) detachLocked(m *Mount) []*Mount {
+	gone := []*Mount{m}
+	for i := 0; i < len(gone); i++ {
+		gone = append(gone, v.childrenLocked(gone[i])...)
 	}
-	detached := []*Mount{m}
-	for i := 0; i < len(detached); i++ {
-		for _, c := range v.all {
-			if c.parent == detached[i] {
-				detached = append(detached, c)
-			}
-		}
-	}
-	for _, d := range detached {
+	for _, d := range gone {
 		key := mountKey{d.parent, d.point}
 		if v.mounts[key] == d {
 			delete(v.mounts, key)
+			// A mount hidden under d at the same point shows again.
+			for j := len(v.all) - 1; j >= 0; j-- {
+				c := v.all[j]
+				if c != d && c.parent == d.parent && c.point == d.point && !contains(gone, c) {
+					v.mounts[key] = c
+					break
+				}
+			}
 		}
 		d.point.mounts.Add(-1)
+		d.attached = false
 		for i, c := range v.all {
 			if c == d {
 				v.all = append(v.all[:i], v.all[i+1:]...)
@@ -232,19 +300,213 @@ func (v *VFS) Detach(m *Mount, lazy bool) error {
 			}
 		}
 	}
-	v.mountMu.Unlock()
-	for _, d := range detached {
+	return gone
+}
+
+func contains(l []*Mount, m *Mount) bool {
+	for _, x := range l {
+		if x == m {
+			return true
+		}
+	}
+	return false
+}
+
+// releaseMounts drops the superblock references of detached mounts.
+func releaseMounts(gone []*Mount) {
+	for _, d := range gone {
 		if d.sb.refs.Add(-1) == 0 && d.sb.release != nil {
 			d.sb.release()
 		}
 	}
+}
+
+// Detach unmounts m (umount2(2)). Unless lazy, it fails with EBUSY while m
+// is in use or has mounts below it. The namespace root cannot go: EBUSY,
+// or EINVAL when lazy.
+func (v *VFS) Detach(m *Mount, lazy bool) error {
+	v.mountMu.Lock()
+	if !m.attached {
+		v.mountMu.Unlock()
+		return abi.EINVAL
+	}
+	if m.parent == nil {
+		v.mountMu.Unlock()
+		if lazy {
+			return abi.EINVAL
+		}
+		return abi.EBUSY
+	}
+	if !lazy && (len(v.childrenLocked(m)) > 0 || m.busy.load() > 0) {
+		v.mountMu.Unlock()
+		return abi.EBUSY
+	}
+	gone := v.detachLocked(m)
+	v.mountMu.Unlock()
+	releaseMounts(gone)
 	return nil
+}
+
+// Expire implements umount2(2) with MNT_EXPIRE: the first call marks an
+// unused mount (EAGAIN), a second call with the mark still set unmounts it.
+// Any use in between clears the mark.
+func (v *VFS) Expire(m *Mount) error {
+	v.mountMu.Lock()
+	if !m.attached || m.parent == nil {
+		v.mountMu.Unlock()
+		return abi.EINVAL
+	}
+	if len(v.childrenLocked(m)) > 0 || m.busy.load() > 0 {
+		m.expiry = false
+		v.mountMu.Unlock()
+		return abi.EBUSY
+	}
+	if !m.expiry {
+		m.expiry = true
+		v.mountMu.Unlock()
+		return abi.EAGAIN
+	}
+	gone := v.detachLocked(m)
+	v.mountMu.Unlock()
+	releaseMounts(gone)
+	return nil
+}
+
+// Bind attaches the subtree at src on at (mount(2) with MS_BIND), with
+// the source mount's flags. With recursive, the mounts below src inside
+// the subtree come along (MS_REC).
+func (v *VFS) Bind(src, at Path, recursive bool) error {
+	v.mountMu.Lock()
+	defer v.mountMu.Unlock()
+	if !src.Mnt.attached && src.Mnt != v.root {
+		return abi.EINVAL
+	}
+	top := v.newMountLocked(src.Mnt.sb, src.D, src.Mnt.flags.Load())
+	if recursive {
+		var copyBelow func(orig, clone *Mount, under *Dentry)
+		copyBelow = func(orig, clone *Mount, under *Dentry) {
+			for _, c := range v.childrenLocked(orig) {
+				if under != nil && !isSubdirLocked(c.point, under) {
+					continue
+				}
+				nc := v.newMountLocked(c.sb, c.root, c.flags.Load())
+				nc.parent, nc.point, nc.attached = clone, c.point, true
+				v.mounts[mountKey{clone, c.point}] = nc
+				c.point.mounts.Add(1)
+				v.all = append(v.all, nc)
+				copyBelow(c, nc, nil)
+			}
+		}
+		// Children are added after top so /proc/mounts lists them after it.
+		v.attachLocked(top, at)
+		copyBelow(src.Mnt, top, src.D)
+		return nil
+	}
+	v.attachLocked(top, at)
+	return nil
+}
+
+// isSubdirLocked reports whether d is under (or is) a; it takes renameMu.
+func isSubdirLocked(d, a *Dentry) bool {
+	if d.sb != a.sb {
+		return false
+	}
+	d.sb.renameMu.Lock()
+	defer d.sb.renameMu.Unlock()
+	return isAncestor(a, d)
+}
+
+// Move moves the mount whose root is src to at (MS_MOVE).
+//   - EINVAL: src is not a mount root, or is the namespace root.
+//   - ELOOP: at is inside the moved tree.
+//   - ENOTDIR: a directory would cover a non-directory or the reverse.
+func (v *VFS) Move(src, at Path) error {
+	v.mountMu.Lock()
+	defer v.mountMu.Unlock()
+	m := src.Mnt
+	if src.D != m.root || m.parent == nil || !m.attached {
+		return abi.EINVAL
+	}
+	for p := at.Mnt; p != nil; p = p.parent {
+		if p == m {
+			return abi.ELOOP
+		}
+	}
+	if at.D.IsDir() != m.root.IsDir() {
+		return abi.ENOTDIR
+	}
+	key := mountKey{m.parent, m.point}
+	if v.mounts[key] == m {
+		delete(v.mounts, key)
+		for j := len(v.all) - 1; j >= 0; j-- {
+			c := v.all[j]
+			if c != m && c.parent == m.parent && c.point == m.point {
+				v.mounts[key] = c
+				break
+			}
+		}
+	}
+	m.point.mounts.Add(-1)
+	m.parent, m.point = at.Mnt, at.D
+	v.mounts[mountKey{at.Mnt, at.D}] = m
+	at.D.mounts.Add(1)
+	return nil
+}
+
+// SetMountFlags changes the per-mount flags of m (MS_REMOUNT|MS_BIND):
+// EBUSY when making it read-only while files are open for writing
+// through it.
+func (v *VFS) SetMountFlags(m *Mount, flags uint64) error {
+	v.mountMu.Lock()
+	defer v.mountMu.Unlock()
+	if flags&abi.MS_RDONLY != 0 && m.flags.Load()&abi.MS_RDONLY == 0 && m.writers.load() > 0 {
+		return abi.EBUSY
+	}
+	m.flags.Store(flags & mntFlagMask)
+	return nil
+}
+
+// Remount changes a superblock's flags and options and then m's flags
+// (MS_REMOUNT without MS_BIND). Making the filesystem read-only fails with
+// EBUSY while any file on it is open for writing.
+func (v *VFS) Remount(ctx Context, m *Mount, sbFlags, mntFlags uint64, data string) error {
+	sb := m.sb
+	if sbFlags&abi.MS_RDONLY != 0 && !sb.ReadOnly() && v.sbWriters(sb) > 0 {
+		return abi.EBUSY
+	}
+	if r, ok := sb.FS.(Remounter); ok {
+		if err := r.Remount(ctx, sbFlags, data); err != nil {
+			return err
+		}
+	}
+	sb.SetFlags(sbFlags)
+	v.mountMu.Lock()
+	m.flags.Store(mntFlags & mntFlagMask)
+	v.mountMu.Unlock()
+	return nil
+}
+
+// sbWriters counts the files open for writing on sb, through any mount.
+func (v *VFS) sbWriters(sb *Superblock) int64 {
+	v.mountMu.RLock()
+	defer v.mountMu.RUnlock()
+	var n int64
+	for _, m := range v.all {
+		if m.sb == sb {
+			n += m.writers.load()
+		}
+	}
+	return n
 }
 
 // MountInfo is one line of /proc/mounts.
 type MountInfo struct {
-	Source, Point, Type, Opts string
-	Flags                     uint64
+	Source, Point, Type string
+	// Opts is the whole options field: "rw" or "ro", the superblock and
+	// per-mount flags, then the filesystem's options.
+	Opts  string
+	Flags uint64 // per-mount flags, with MS_RDONLY if the superblock is
+	ID    int
 }
 
 // Mounts lists the mounts visible from root, in mount order.
@@ -254,7 +516,7 @@ func (v *VFS) Mounts(root Path) []MountInfo {
 	v.mountMu.RUnlock()
 	var out []MountInfo
 	for _, m := range all {
-		p, ok := v.PathString(root, Path{m, m.root})
+		p, ok := v.pathString(root, Path{m, m.root}, false)
 		if !ok {
 			continue
 		}
@@ -262,50 +524,105 @@ func (v *VFS) Mounts(root Path) []MountInfo {
 		if src == "" {
 			src = "none"
 		}
-		out = append(out, MountInfo{Source: src, Point: p, Type: m.sb.Type.Name(), Opts: m.sb.Opts, Flags: m.flags.Load()})
+		flags := m.flags.Load()
+		if m.sb.ReadOnly() {
+			flags |= abi.MS_RDONLY
+		}
+		out = append(out, MountInfo{Source: src, Point: p, Type: m.sb.Type.Name(), Opts: mountOpts(m), Flags: flags, ID: m.ID})
 	}
 	return out
 }
 
+// mountOpts builds the options field of /proc/mounts as Linux's
+// show_vfsmnt does.
+func mountOpts(m *Mount) string {
+	var b strings.Builder
+	if m.ReadOnly() {
+		b.WriteString("ro")
+	} else {
+		b.WriteString("rw")
+	}
+	sf := m.sb.Flags()
+	for _, o := range []struct {
+		bit  uint64
+		name string
+	}{{abi.MS_SYNCHRONOUS, ",sync"}, {abi.MS_DIRSYNC, ",dirsync"}, {abi.MS_MANDLOCK, ",mand"}, {abi.MS_LAZYTIME, ",lazytime"}} {
+		if sf&o.bit != 0 {
+			b.WriteString(o.name)
+		}
+	}
+	mf := m.flags.Load()
+	for _, o := range []struct {
+		bit  uint64
+		name string
+	}{{abi.MS_NOSUID, ",nosuid"}, {abi.MS_NODEV, ",nodev"}, {abi.MS_NOEXEC, ",noexec"}, {abi.MS_NOATIME, ",noatime"},
+		{abi.MS_NODIRATIME, ",nodiratime"}, {abi.MS_RELATIME, ",relatime"}, {abi.MS_NOSYMFOLLOW, ",nosymfollow"}} {
+		if mf&o.bit != 0 {
+			b.WriteString(o.name)
+		}
+	}
+	var fsOpts string
+	if o, ok := m.sb.FS.(Options); ok {
+		fsOpts = o.MountOptions()
+	} else {
+		fsOpts = m.sb.Opts
+		// Filesystems that set Opts themselves start it with rw or ro.
+		for _, p := range []string{"rw", "ro"} {
+			if fsOpts == p {
+				fsOpts = ""
+			} else if strings.HasPrefix(fsOpts, p+",") {
+				fsOpts = fsOpts[3:]
+			}
+		}
+	}
+	if fsOpts != "" {
+		b.WriteByte(',')
+		b.WriteString(fsOpts)
+	}
+	return b.String()
+}
+
 // PathString returns the absolute path of p as seen from root, and whether
 // p is reachable from root at all (getcwd gives "(unreachable)" otherwise).
+// A removed file's path ends in " (deleted)", as Linux's d_path writes it.
 func (v *VFS) PathString(root, p Path) (string, bool) {
+	return v.pathString(root, p, true)
+}
+
+func (v *VFS) pathString(root, p Path, deleted bool) (string, bool) {
 	var parts []string
-	for {
-		if p == root {
-			break
-		}
+	suffix := ""
+	if deleted && p.D != nil && p.D.IsDead() {
+		suffix = " (deleted)"
+	}
+	reachable := true
+	for p != root {
 		if p.D == p.Mnt.root {
 			v.mountMu.RLock()
 			parent, point := p.Mnt.parent, p.Mnt.point
 			v.mountMu.RUnlock()
 			if parent == nil {
-				return "/" + strings.Join(reverse(parts), "/"), false
+				reachable = false
+				break
 			}
 			p = Path{parent, point}
 			continue
 		}
 		p.D.sb.renameMu.Lock()
-		name, parent := p.D.name, p.D.parent
+		name, parent := p.D.name, p.D.parent.Load()
 		p.D.sb.renameMu.Unlock()
 		if parent == nil {
-			return "/" + strings.Join(reverse(parts), "/"), false
+			// A detached dentry (memfd, pipe reopened through procfs)
+			// shows its own name at the root.
+			parts = append(parts, name)
+			reachable = false
+			break
 		}
 		parts = append(parts, name)
 		p.D = parent
 	}
-	return "/" + strings.Join(reverse(parts), "/"), true
-}
-
-func reverse(s []string) []string {
-	for i, j := 0, len(s)-1; i < j; i, j = i+1, j-1 {
-		s[i], s[j] = s[j], s[i]
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
 	}
-	return s
-}
-
-// Remount changes the per-mount flags of m (mount(2) with MS_REMOUNT).
-func (v *VFS) Remount(m *Mount, flags uint64) error {
-	m.flags.Store(flags)
-	return nil
+	return "/" + strings.Join(parts, "/") + suffix, reachable
 }

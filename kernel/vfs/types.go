@@ -21,6 +21,11 @@ func TimeFromNanos(ns int64) Time {
 	return t
 }
 
+// Before reports whether t is earlier than u.
+func (t Time) Before(u Time) bool {
+	return t.Sec < u.Sec || t.Sec == u.Sec && t.Nsec < u.Nsec
+}
+
 // Creds are the credentials a filesystem operation runs with.
 type Creds struct {
 	UID, EUID, SUID, FSUID uint32
@@ -90,7 +95,9 @@ func (a *Attr) Type() uint32 { return a.Mode & abi.S_IFMT }
 // IsDir reports whether the inode is a directory.
 func (a *Attr) IsDir() bool { return a.Type() == abi.S_IFDIR }
 
-// SetAttr says which attributes to change; the VFS has checked permission.
+// SetAttr says which attributes to change; the VFS has checked permission
+// and computed every value, timestamps included: a filesystem changes
+// exactly what the mask names and nothing else.
 type SetAttr struct {
 	Mask  uint32 // SetMode, SetUID, ...
 	Mode  uint32 // permission bits only
@@ -131,31 +138,41 @@ type Dirent struct {
 }
 
 // Inode is what a filesystem implements for each of its files. The VFS
-// calls directory methods with the directory's Dentry.mu held, so a
-// filesystem never sees two changes to one directory at once. Embed
-// InodeDefaults for Linux's answer to every operation a type lacks.
+// calls directory methods with the directory's Dentry.mu held for writing,
+// so a filesystem never sees two changes to one directory at once, and it
+// makes every permission, type and existence check before the call.
+// Embed InodeDefaults for Linux's answer to every operation a type lacks.
 type Inode interface {
 	// Attr returns the current attributes.
 	Attr() Attr
-	// SetAttr changes attributes. SetSize on a directory is never asked.
+	// SetAttr changes attributes. SetSize is only asked of regular files.
+	//  - EFBIG: the size is beyond what the filesystem stores.
+	//  - EPERM: a seal forbids the change.
 	SetAttr(ctx Context, s *SetAttr) error
 
 	// Lookup finds name in a directory: ENOENT if absent.
 	Lookup(ctx Context, name string) (Inode, error)
 	// Create makes a regular file, FIFO, socket or device node.
+	//  - ENOSPC: no room for another inode.
 	Create(ctx Context, name string, o CreateOpts) (Inode, error)
 	// Mkdir makes a directory.
 	Mkdir(ctx Context, name string, o CreateOpts) (Inode, error)
 	// Symlink makes a symbolic link to target.
+	//  - ENAMETOOLONG: the target is longer than the filesystem keeps.
 	Symlink(ctx Context, name, target string, o CreateOpts) (Inode, error)
-	// Link adds a name for target (not a directory).
+	// Link adds a name for target (a non-directory of the same
+	// filesystem).
 	Link(ctx Context, name string, target Inode) error
 	// Unlink removes a non-directory name.
 	Unlink(ctx Context, name string) error
-	// Rmdir removes an empty directory: ENOTEMPTY otherwise.
+	// Rmdir removes a directory name.
+	//  - ENOTEMPTY: the directory has entries.
 	Rmdir(ctx Context, name string) error
-	// Rename moves oldName to newDir/newName (RENAME_* flags). The VFS
-	// has checked the flags, types and emptiness rules.
+	// Rename moves oldName to newDir/newName with the RENAME_* flags.
+	// The VFS has checked the names exist (or not, for NOREPLACE), the
+	// types match and permissions; the filesystem checks emptiness.
+	//  - ENOTEMPTY: a directory being replaced has entries.
+	//  - EINVAL: a flag the filesystem does not support.
 	Rename(ctx Context, oldName string, newDir Inode, newName string, flags uint32) error
 	// ReadDir emits entries from offset off (0 is the start; "." and ".."
 	// are the filesystem's to emit) until emit returns false.
@@ -173,7 +190,8 @@ type Inode interface {
 type FileOps interface {
 	// Read copies file data at off into dst. Stream files ignore off.
 	Read(ctx Context, dst *usermem.IO, off int64) (int, error)
-	// Write copies src into the file at off. Stream files ignore off.
+	// Write copies src into the file at off. Stream files ignore off;
+	// off -1 asks a regular file to append.
 	Write(ctx Context, src *usermem.IO, off int64) (int, error)
 	// Release is called once, when the last reference to the file goes.
 	Release()

@@ -309,6 +309,9 @@ Whence l_whence short
 Start l_start __kernel_off_t
 Len l_len __kernel_off_t
 Pid l_pid __kernel_pid_t`),
+	st("f_owner_ex", "", "FOwnerEx", "", "struct f_owner_ex (asm-generic/fcntl.h).", `
+Type type int
+Pid pid __kernel_pid_t`),
 	st("open_how", "", "OpenHow", "OpenHow", "struct open_how (linux/openat2.h).", `
 Flags flags __u64
 Mode mode __u64

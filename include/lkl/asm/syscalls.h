@@ -180,6 +180,12 @@ typedef __lkl__u32 lkl_key_serial_t;
 #define LKL_F_SEAL_WRITE 0x0008
 #define LKL_F_SEAL_FUTURE_WRITE 0x0010
 #define LKL_F_SEAL_EXEC 0x0020
+#define LKL_RWH_WRITE_LIFE_NOT_SET 0
+#define LKL_RWH_WRITE_LIFE_NONE 1
+#define LKL_RWH_WRITE_LIFE_SHORT 2
+#define LKL_RWH_WRITE_LIFE_MEDIUM 3
+#define LKL_RWH_WRITE_LIFE_LONG 4
+#define LKL_RWH_WRITE_LIFE_EXTREME 5
 #define LKL_DN_ACCESS 0x00000001
 #define LKL_DN_MODIFY 0x00000002
 #define LKL_DN_CREATE 0x00000004
@@ -429,6 +435,7 @@ typedef __lkl__u32 lkl_key_serial_t;
 #define LKL_FIONCLEX 0x5450
 #define LKL_FIOCLEX 0x5451
 #define LKL_FIOASYNC 0x5452
+#define LKL_FIOQSIZE 0x5460
 #define LKL_BLKROSET 0x125d
 #define LKL_BLKROGET 0x125e
 #define LKL_BLKRRPART 0x125f
@@ -566,6 +573,18 @@ typedef __lkl__u32 lkl_key_serial_t;
 #define LKL_FUTEX_WAIT_PRIVATE 128
 #define LKL_FUTEX_WAKE_PRIVATE 129
 #define LKL_FUTEX_BITSET_MATCH_ANY 0xffffffff
+#define LKL_FUTEX_OP_SET 0
+#define LKL_FUTEX_OP_ADD 1
+#define LKL_FUTEX_OP_OR 2
+#define LKL_FUTEX_OP_ANDN 3
+#define LKL_FUTEX_OP_XOR 4
+#define LKL_FUTEX_OP_OPARG_SHIFT 8
+#define LKL_FUTEX_OP_CMP_EQ 0
+#define LKL_FUTEX_OP_CMP_NE 1
+#define LKL_FUTEX_OP_CMP_LT 2
+#define LKL_FUTEX_OP_CMP_GE 3
+#define LKL_FUTEX_OP_CMP_LE 4
+#define LKL_FUTEX_OP_CMP_GT 5
 #define LKL_FUTEX_WAITERS 0x80000000
 #define LKL_FUTEX_OWNER_DIED 0x40000000
 #define LKL_FUTEX_TID_MASK 0x3fffffff
@@ -1317,6 +1336,12 @@ struct lkl_flock {
 	__lkl__kernel_off_t l_start;
 	__lkl__kernel_off_t l_len;
 	__lkl__kernel_pid_t l_pid;
+};
+
+/* struct f_owner_ex (asm-generic/fcntl.h). */
+struct lkl_f_owner_ex {
+	int type;
+	__lkl__kernel_pid_t pid;
 };
 
 /* struct open_how (linux/openat2.h). */

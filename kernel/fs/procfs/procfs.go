@@ -1,17 +1,31 @@
 // Package procfs is the proc filesystem (proc(5)): process and kernel
-// information generated when read. Files are snapshots taken at open, as
-// Linux's seq_file files are per read; directories list what exists at
-// the time of the call.
+// information generated when read. A read at offset 0 generates a file's
+// text afresh and later reads continue in it, as Linux's seq files do;
+// directories list what exists at the time of each call, and the VFS never
+// caches their lookups (vfs.Dynamic), so /proc/<pid> disappears with its
+// process.
 //
-// Lock order: procfs holds its own FS.mu only around the inode-number map
-// (a leaf); it reads kernel state through the kernel's accessors.
+// /proc/<pid>/cwd, root and fd/N are magic links (vfs.MagicLink):
+// following one reaches the very file or directory, even renamed or
+// unlinked, and a pipe's fd/N reopens that pipe.
+//
+// Every mount of proc shows one instance per kernel, as Linux has one
+// per pid namespace.
+//
+// Lock order:
+//
+//	FS.mu (inode numbers, comm names, internal mounts)
+//	  kernel.Kernel.tasksMu (pruning state of processes that are gone)
+//	  vfs.VFS.mountMu (making pipefs's internal mount)
+//
+// Otherwise procfs reads kernel state through the kernel's accessors with
+// no lock of its own held.
 package procfs
 
 import (
-	"fmt"
 	"strconv"
-	"strings"
 	"sync"
+	"sync/atomic"
 
 	"liblinux/abi"
 	"liblinux/kernel"
@@ -20,7 +34,12 @@ import (
 )
 
 // Type is the "proc" filesystem type of kernel K.
-type Type struct{ K *kernel.Kernel }
+type Type struct {
+	K *kernel.Kernel
+
+	mu sync.Mutex
+	fs *FS // the instance, once mounted; protected by mu
+}
 
 // Name implements vfs.FilesystemType.
 func (t *Type) Name() string { return "proc" }
@@ -28,73 +47,207 @@ func (t *Type) Name() string { return "proc" }
 // NoDev implements vfs.FilesystemType.
 func (t *Type) NoDev() bool { return true }
 
-// FS is one proc instance.
-type FS struct {
-	k    *kernel.Kernel
-	boot vfs.Time
-
-	mu   sync.Mutex
-	inos map[string]uint64 // path -> inode number; protected by mu
-}
-
-// Mount implements vfs.FilesystemType.
+// Mount implements vfs.FilesystemType. Options are those of proc(5)
+// (hidepid=, gid=, subset=); they are accepted and have no effect.
 func (t *Type) Mount(ctx vfs.Context, v *vfs.VFS, source string, flags uint64, data string) (*vfs.Superblock, error) {
-	fs := &FS{k: t.K, inos: map[string]uint64{"": 1}, boot: vfs.TimeFromNanos(t.K.BootTime)}
-	sb := v.NewSuperblock(t, fs.rootDir(), nil)
-	sb.Source = source
-	sb.FS = fs
-	sb.Opts = "rw,nosuid,nodev,noexec,relatime"
-	return sb, nil
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.fs == nil {
+		fs := newFS(t.K)
+		sb := v.NewSuperblock(t, fs.rootDir(), nil)
+		sb.Source = source
+		sb.FS = fs
+		sb.Opts = "rw"
+		fs.sb = sb
+		t.fs = fs
+	}
+	return t.fs.sb, nil
 }
 
-func (fs *FS) ino(path string) uint64 {
+// FS is the proc instance of one kernel.
+type FS struct {
+	k      *kernel.Kernel
+	sb     *vfs.Superblock
+	boot   vfs.Time
+	bootID string // /proc/sys/kernel/random/boot_id
+
+	mu       sync.Mutex
+	static   map[string]uint64                   // inode numbers of entries outside /proc/<pid>; protected by mu
+	groups   map[*kernel.ThreadGroup]*groupState // protected by mu
+	comms    map[*kernel.Task]string             // names set through comm; protected by mu
+	nextIno  uint64                              // next /proc/<pid> inode number; protected by mu
+	internal map[string]*vfs.Mount               // pipefs and anon_inodefs; protected by mu
+}
+
+// groupState is what procfs keeps about a live process.
+type groupState struct {
+	inos map[string]uint64 // inode numbers of its entries, by path below /proc/<pid>
+}
+
+// Inode numbers: the root is 1, other entries outside /proc/<pid> come
+// from Linux's proc_inum range (self and thread-self first), and process
+// entries from a counter, as Linux gives them.
+const (
+	rootIno   = 1
+	staticIno = 0xF0000000
+)
+
+func newFS(k *kernel.Kernel) *FS {
+	return &FS{
+		k:        k,
+		boot:     vfs.TimeFromNanos(k.BootTime),
+		bootID:   newUUID(),
+		static:   map[string]uint64{"self": staticIno, "thread-self": staticIno + 1},
+		groups:   map[*kernel.ThreadGroup]*groupState{},
+		comms:    map[*kernel.Task]string{},
+		nextIno:  2,
+		internal: map[string]*vfs.Mount{},
+	}
+}
+
+// Statfs reports proc's statfs(2) answer.
+func (fs *FS) Statfs() abi.Statfs {
+	return abi.Statfs{Type: abi.PROC_SUPER_MAGIC, Bsize: 4096, Namelen: vfs.NameMax, Frsize: 4096}
+}
+
+// staticIno returns the inode number of an entry outside /proc/<pid>.
+func (fs *FS) staticIno(path string) uint64 {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
-	if n, ok := fs.inos[path]; ok {
+	if n, ok := fs.static[path]; ok {
 		return n
 	}
-	n := uint64(len(fs.inos) + 1)
-	fs.inos[path] = n
+	n := staticIno + uint64(len(fs.static))
+	fs.static[path] = n
 	return n
+}
+
+// groupIno returns the inode number of path below /proc/<pid> of g,
+// stable while g lives.
+func (fs *FS) groupIno(g *kernel.ThreadGroup, path string) uint64 {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	st := fs.groups[g]
+	if st == nil {
+		fs.pruneLocked()
+		st = &groupState{inos: map[string]uint64{}}
+		fs.groups[g] = st
+	}
+	if n, ok := st.inos[path]; ok {
+		return n
+	}
+	n := fs.nextIno
+	fs.nextIno++
+	st.inos[path] = n
+	return n
+}
+
+// pruneLocked forgets processes and tasks that are gone, once the maps
+// have grown past twice what is alive. Preconditions: fs.mu is held.
+func (fs *FS) pruneLocked() {
+	live := fs.k.Groups()
+	if len(fs.groups) < 2*len(live)+8 && len(fs.comms) < 64 {
+		return
+	}
+	alive := make(map[*kernel.ThreadGroup]bool, len(live))
+	for _, g := range live {
+		alive[g] = true
+	}
+	for g := range fs.groups {
+		if !alive[g] {
+			delete(fs.groups, g)
+		}
+	}
+	for t := range fs.comms {
+		if fs.k.Task(t.TID) != t {
+			delete(fs.comms, t)
+		}
+	}
+}
+
+// now is the time stamped on inodes made now.
+func (fs *FS) now() vfs.Time { return vfs.TimeFromNanos(fs.k.Clock.Realtime()) }
+
+// caller returns the calling task, if the context is one.
+func caller(ctx vfs.Context) *kernel.Task {
+	t, _ := ctx.(*kernel.Task)
+	return t
 }
 
 // node is what every procfs inode shares.
 type node struct {
 	vfs.InodeDefaults
-	fs   *FS
-	path string
-	mode uint32
+	ino      uint64
+	mode     uint32 // type and permission bits
+	uid, gid uint32
+	nlink    uint32 // 0: 1 for files, 2 for directories
+	size     int64
+	time     vfs.Time
 }
 
+// Attr implements vfs.Inode.
 func (n *node) Attr() vfs.Attr {
-	nlink := uint32(1)
-	if n.mode&abi.S_IFMT == abi.S_IFDIR {
-		nlink = 2
+	nlink := n.nlink
+	if nlink == 0 {
+		nlink = 1
+		if n.mode&abi.S_IFMT == abi.S_IFDIR {
+			nlink = 2
+		}
 	}
-	t := n.fs.boot
-	return vfs.Attr{Ino: n.fs.ino(n.path), Mode: n.mode, Nlink: nlink, Blksize: 1024, Atime: t, Mtime: t, Ctime: t}
+	return vfs.Attr{Ino: n.ino, Mode: n.mode, Nlink: nlink, UID: n.uid, GID: n.gid, Size: n.size,
+		Blksize: 1024, Atime: n.time, Mtime: n.time, Ctime: n.time}
 }
 
-// entry is a name in a procfs directory and how to make its inode.
+// Creating anything in proc fails: the name is not found (Linux's proc
+// lookups fail before any create), and removing fails with EPERM.
+func (n *node) Create(vfs.Context, string, vfs.CreateOpts) (vfs.Inode, error) {
+	return nil, n.notDir(abi.ENOENT)
+}
+func (n *node) Mkdir(vfs.Context, string, vfs.CreateOpts) (vfs.Inode, error) {
+	return nil, n.notDir(abi.ENOENT)
+}
+func (n *node) Symlink(vfs.Context, string, string, vfs.CreateOpts) (vfs.Inode, error) {
+	return nil, n.notDir(abi.ENOENT)
+}
+func (n *node) Link(vfs.Context, string, vfs.Inode) error { return n.notDir(abi.ENOENT) }
+func (n *node) Unlink(vfs.Context, string) error          { return n.notDir(abi.EPERM) }
+func (n *node) Rmdir(vfs.Context, string) error           { return n.notDir(abi.EPERM) }
+func (n *node) Rename(vfs.Context, string, vfs.Inode, string, uint32) error {
+	return n.notDir(abi.EPERM)
+}
+
+func (n *node) notDir(err error) error {
+	if n.mode&abi.S_IFMT != abi.S_IFDIR {
+		return abi.ENOTDIR
+	}
+	return err
+}
+
+// entry is a name in a procfs directory: its readdir position and type,
+// and how to make its inode.
 type entry struct {
 	name string
+	pos  int64 // readdir offset; entries are listed in pos order
+	typ  uint8 // DT_*
 	make func() vfs.Inode
 }
 
 // dir is a procfs directory whose listing is computed per call.
 type dir struct {
 	node
-	list func(ctx vfs.Context) []entry
+	list   func(ctx vfs.Context) []entry
+	lookup func(ctx vfs.Context, name string) (vfs.Inode, error) // nil: search list
+	parent uint64                                                // ".." inode number
 }
 
-func (fs *FS) newDir(path string, list func(vfs.Context) []entry) *dir {
-	return &dir{node: node{fs: fs, path: path, mode: abi.S_IFDIR | 0555}, list: list}
-}
-
-// DynamicDir implements vfs.Dynamic: listings change without the VFS.
+// DynamicDir implements vfs.Dynamic.
 func (d *dir) DynamicDir() {}
 
+// Lookup implements vfs.Inode.
 func (d *dir) Lookup(ctx vfs.Context, name string) (vfs.Inode, error) {
+	if d.lookup != nil {
+		return d.lookup(ctx, name)
+	}
 	for _, e := range d.list(ctx) {
 		if e.name == name {
 			return e.make(), nil
@@ -103,68 +256,147 @@ func (d *dir) Lookup(ctx vfs.Context, name string) (vfs.Inode, error) {
 	return nil, abi.ENOENT
 }
 
+// ReadDir implements vfs.Inode: "." and ".." at offsets 0 and 1, then the
+// entries whose position is at least off.
 func (d *dir) ReadDir(ctx vfs.Context, off int64, emit func(vfs.Dirent) bool) error {
-	a := d.Attr()
-	ents := []vfs.Dirent{{Name: ".", Ino: a.Ino, Type: abi.DT_DIR}, {Name: "..", Ino: a.Ino, Type: abi.DT_DIR}}
-	for _, e := range d.list(ctx) {
-		ia := e.make().Attr()
-		ents = append(ents, vfs.Dirent{Name: e.name, Ino: ia.Ino, Type: uint8(ia.Mode & abi.S_IFMT >> 12)})
+	if off <= 0 && !emit(vfs.Dirent{Name: ".", Ino: d.ino, Type: abi.DT_DIR, Next: 1}) {
+		return nil
 	}
-	for i := int(off); i < len(ents); i++ {
-		ents[i].Next = int64(i + 1)
-		if !emit(ents[i]) {
+	if off <= 1 && !emit(vfs.Dirent{Name: "..", Ino: d.parent, Type: abi.DT_DIR, Next: 2}) {
+		return nil
+	}
+	for _, e := range d.list(ctx) {
+		if e.pos < off {
+			continue
+		}
+		a := e.make().Attr()
+		if !emit(vfs.Dirent{Name: e.name, Ino: a.Ino, Type: e.typ, Next: e.pos + 1}) {
 			break
 		}
 	}
 	return nil
 }
 
+// Open implements vfs.Inode.
 func (d *dir) Open(ctx vfs.Context, flags uint32) (vfs.FileOps, error) { return vfs.DirFile{}, nil }
+
+// subdirs counts the directories among entries, for a directory's link
+// count.
+func subdirs(ents []entry) uint32 {
+	n := uint32(0)
+	for _, e := range ents {
+		if e.typ == abi.DT_DIR {
+			n++
+		}
+	}
+	return n
+}
+
+// number parses a /proc name that stands for a pid or fd: decimal digits
+// with no leading zero, as Linux's name_to_int accepts.
+func number(name string) (int32, bool) {
+	if name == "" || (name[0] == '0' && len(name) > 1) {
+		return 0, false
+	}
+	for i := 0; i < len(name); i++ {
+		if name[i] < '0' || name[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(name, 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	return int32(n), true
+}
 
 // file is a procfs file with generated contents.
 type file struct {
 	node
-	gen   func(ctx vfs.Context) string
-	write func(ctx vfs.Context, s string) error
+	gen   func(ctx vfs.Context) (string, error)
+	write func(ctx vfs.Context, s string) error // nil: writes fail with EIO
+	// open, if set, checks an open first (sysctl permissions).
+	open func(ctx vfs.Context, flags uint32) error
 }
 
-func (fs *FS) newFile(path string, mode uint32, gen func(vfs.Context) string, write func(vfs.Context, string) error) *file {
-	return &file{node: node{fs: fs, path: path, mode: abi.S_IFREG | mode}, gen: gen, write: write}
-}
-
+// Open implements vfs.Inode.
 func (f *file) Open(ctx vfs.Context, flags uint32) (vfs.FileOps, error) {
-	return &snapshot{f: f, data: []byte(f.gen(ctx))}, nil
+	if f.open != nil {
+		if err := f.open(ctx, flags); err != nil {
+			return nil, err
+		}
+	}
+	return &seqFile{f: f}, nil
 }
 
-// snapshot is an open procfs file: the contents as of open.
-type snapshot struct {
-	f    *file
-	data []byte
+// seqFile is an open procfs file.
+type seqFile struct {
+	f *file
+
+	// reading is 1 + the offset of a read in progress, 0 if none: the
+	// file's position while its own Read holds it (fdinfo of itself).
+	reading atomic.Int64
+
+	mu   sync.Mutex
+	data []byte // the text of the last read from offset 0; protected by mu
+	done bool   // data was generated; protected by mu
 }
 
-func (s *snapshot) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
+// Read implements vfs.FileOps.
+func (s *seqFile) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
+	s.reading.Store(off + 1)
+	defer s.reading.Store(0)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if off == 0 || !s.done {
+		text, err := s.f.gen(ctx)
+		if err != nil {
+			return 0, err
+		}
+		s.data, s.done = []byte(text), true
+	}
 	if off >= int64(len(s.data)) {
 		return 0, nil
 	}
 	return dst.CopyOut(0, s.data[off:])
 }
 
-func (s *snapshot) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
+// Write implements vfs.FileOps: one write(2) is one change, of at most a
+// page; a file that cannot be written fails with EIO, as Linux's proc
+// files without a write method.
+func (s *seqFile) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
 	if s.f.write == nil {
-		return 0, abi.EINVAL
+		return 0, abi.EIO
 	}
 	b := make([]byte, min(src.Len(), 4096))
 	n, err := src.CopyIn(0, b)
 	if err != nil {
 		return 0, err
 	}
-	if err := s.f.write(ctx, strings.TrimSuffix(string(b[:n]), "\n")); err != nil {
+	if err := s.f.write(ctx, string(b[:n])); err != nil {
 		return 0, err
 	}
 	return n, nil
 }
 
-func (s *snapshot) Release() {}
+// Seek implements vfs.Seeker as seq_lseek: SEEK_SET and SEEK_CUR to a
+// non-negative offset.
+func (s *seqFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error) {
+	switch whence {
+	case abi.SEEK_SET:
+	case abi.SEEK_CUR:
+		off += cur
+	default:
+		return 0, abi.EINVAL
+	}
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	return off, nil
+}
+
+// Release implements vfs.FileOps.
+func (s *seqFile) Release() {}
 
 // link is a procfs symlink whose target is computed per call.
 type link struct {
@@ -172,99 +404,22 @@ type link struct {
 	target func(ctx vfs.Context) (string, error)
 }
 
-func (fs *FS) newLink(path string, target func(vfs.Context) (string, error)) *link {
-	return &link{node: node{fs: fs, path: path, mode: abi.S_IFLNK | 0777}, target: target}
-}
-
+// Readlink implements vfs.Inode.
 func (l *link) Readlink(ctx vfs.Context) (string, error) { return l.target(ctx) }
 
-// caller returns the calling task, if the context is one.
-func caller(ctx vfs.Context) *kernel.Task {
-	t, _ := ctx.(*kernel.Task)
-	return t
+// magicLink is a link that names an object (vfs.MagicLink).
+type magicLink struct {
+	link
+	follow func(ctx vfs.Context) (vfs.Path, error)
 }
 
-func (fs *FS) rootDir() *dir {
-	k := fs.k
-	static := func(name string, gen func(vfs.Context) string) entry {
-		return entry{name, func() vfs.Inode { return fs.newFile(name, 0444, gen, nil) }}
-	}
-	return fs.newDir("", func(ctx vfs.Context) []entry {
-		var ents []entry
-		for _, g := range k.Groups() {
-			g := g
-			name := strconv.Itoa(int(g.PID))
-			ents = append(ents, entry{name, func() vfs.Inode { return fs.pidDir(g) }})
-		}
-		ents = append(ents,
-			entry{"self", func() vfs.Inode {
-				return fs.newLink("self", func(ctx vfs.Context) (string, error) {
-					if t := caller(ctx); t != nil {
-						return strconv.Itoa(int(t.Group().PID)), nil
-					}
-					return "", abi.ENOENT
-				})
-			}},
-			entry{"mounts", func() vfs.Inode {
-				return fs.newLink("mounts", func(vfs.Context) (string, error) { return "self/mounts", nil })
-			}},
-			static("version", func(vfs.Context) string {
-				return fmt.Sprintf("Linux version %s (liblinux) %s\n", kernel.Release, kernel.Version)
-			}),
-			static("cmdline", func(vfs.Context) string { return k.Cmdline.Raw + "\n" }),
-			static("uptime", func(vfs.Context) string {
-				up := k.Uptime()
-				return fmt.Sprintf("%d.%02d 0.00\n", up/1e9, up%1e9/1e7)
-			}),
-			static("meminfo", func(vfs.Context) string {
-				total, used := k.Mem.Limit()>>10, k.Mem.Used()>>10
-				return fmt.Sprintf("MemTotal:       %8d kB\nMemFree:        %8d kB\nMemAvailable:   %8d kB\nShmem:          %8d kB\n",
-					total, total-used, total-used, used)
-			}),
-			static("filesystems", func(vfs.Context) string {
-				var b strings.Builder
-				for _, t := range k.VFS.FilesystemTypes() {
-					if t.NoDev() {
-						b.WriteString("nodev")
-					}
-					fmt.Fprintf(&b, "\t%s\n", t.Name())
-				}
-				return b.String()
-			}),
-			entry{"sys", func() vfs.Inode { return fs.sysDir() }},
-		)
-		return ents
-	})
-}
+// Follow implements vfs.MagicLink.
+func (l *magicLink) Follow(ctx vfs.Context) (vfs.Path, error) { return l.follow(ctx) }
 
-func (fs *FS) sysDir() *dir {
-	k := fs.k
-	return fs.newDir("sys", func(vfs.Context) []entry {
-		return []entry{{"kernel", func() vfs.Inode {
-			return fs.newDir("sys/kernel", func(vfs.Context) []entry {
-				return []entry{
-					{"hostname", func() vfs.Inode {
-						return fs.newFile("sys/kernel/hostname", 0644,
-							func(vfs.Context) string { h, _ := k.Hostname(); return h + "\n" },
-							func(ctx vfs.Context, s string) error {
-								if !ctx.Creds().HasCap(abi.CAP_SYS_ADMIN) {
-									return abi.EPERM
-								}
-								if len(s) > 64 {
-									return abi.EINVAL
-								}
-								k.SetHostname(s)
-								return nil
-							})
-					}},
-					{"ostype", func() vfs.Inode {
-						return fs.newFile("sys/kernel/ostype", 0444, func(vfs.Context) string { return "Linux\n" }, nil)
-					}},
-					{"osrelease", func() vfs.Inode {
-						return fs.newFile("sys/kernel/osrelease", 0444, func(vfs.Context) string { return kernel.Release + "\n" }, nil)
-					}},
-				}
-			})
-		}}}
-	})
-}
+var (
+	_ vfs.Inode     = (*dir)(nil)
+	_ vfs.Dynamic   = (*dir)(nil)
+	_ vfs.Inode     = (*file)(nil)
+	_ vfs.Seeker    = (*seqFile)(nil)
+	_ vfs.MagicLink = (*magicLink)(nil)
+)

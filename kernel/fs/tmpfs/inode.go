@@ -6,49 +6,70 @@ import (
 
 	"liblinux/abi"
 	"liblinux/kernel/mm"
-	"liblinux/kernel/usermem"
 	"liblinux/kernel/vfs"
 )
 
+// Directory sizes and offsets, as Linux's shmem and simple_offset give
+// them: 20 bytes per entry on top of 40, entries numbered from 3 in the
+// order they arrive, listed newest first.
+const (
+	bogoDirentSize = 20
+	dirOffsetFirst = 2
+	dirOffsetMin   = 3
+	dirOffsetEOD   = 1<<31 - 1
+	shortSymlink   = 128 // longer targets take a page
+)
+
 // inode is every kind of tmpfs file. Which fields are used depends on the
-// file type in attr.Mode.
+// file type.
 type inode struct {
-	fs *FS
+	fs  *FS
+	ino uint64 // immutable
+	typ uint32 // S_IFMT bits; immutable
 
 	mu   sync.RWMutex
 	attr vfs.Attr // protected by mu
 
 	// Directories.
-	parent  *inode            // protected by the VFS's locking of the directory
+	parent  *inode            // for ".."; protected by mu
 	entries map[string]*entry // protected by mu
-	order   []*entry          // by cookie, may hold removed entries; protected by mu
-	cookie  int64             // next cookie; protected by mu
+	order   []*entry          // by offset, may hold removed ones; protected by mu
+	nextOff int64             // offset of the next new entry; protected by mu
 	live    int               // live entries in order; protected by mu
 
-	// Regular files: page index -> page; missing pages are holes.
-	pages map[int64][]byte // protected by mu
+	// Regular files.
+	data  pages  // protected by mu
+	seals uint32 // F_SEAL_*; protected by mu
 
 	// Symlinks.
-	target string // immutable
+	target   string // immutable
+	linkPage []byte // the page a long target is charged; protected by mu
 
-	typ   uint32 // S_IFMT bits; immutable
-	opens int    // open regular files; protected by mu
+	xattrs map[string][]byte // protected by mu
+	opens  int               // open regular files; protected by mu
+	gone   bool              // its inode unit and pages were freed; protected by mu
 }
 
 type entry struct {
 	name    string
 	ino     *inode
-	cookie  int64
+	off     int64
 	removed bool
 }
 
-var _ vfs.Inode = (*inode)(nil)
+var (
+	_ vfs.Inode      = (*inode)(nil)
+	_ vfs.Tmpfiler   = (*inode)(nil)
+	_ vfs.Xattrer    = (*inode)(nil)
+	_ vfs.PermAttrer = (*inode)(nil)
+)
 
+// newInode makes an inode; the caller has reserved its inode unit.
 func (fs *FS) newInode(ctx vfs.Context, o vfs.CreateOpts) *inode {
 	now := ctx.Now()
-	ino := &inode{fs: fs, typ: o.Mode & abi.S_IFMT}
+	ino := &inode{fs: fs, typ: o.Mode & abi.S_IFMT, ino: fs.newIno(), seals: abi.F_SEAL_SEAL}
 	ino.attr = vfs.Attr{
-		Ino:     fs.nextIno.Add(1),
+		Ino:     ino.ino,
 		Mode:    o.Mode,
 		Nlink:   1,
 		UID:     o.UID,
@@ -57,28 +78,37 @@ func (fs *FS) newInode(ctx vfs.Context, o vfs.CreateOpts) *inode {
 		Blksize: mm.PageSize,
 		Atime:   now, Mtime: now, Ctime: now, Btime: now,
 	}
-	switch o.Mode & abi.S_IFMT {
-	case abi.S_IFDIR:
+	if ino.typ == abi.S_IFDIR {
 		ino.attr.Nlink = 2
-		ino.attr.Size = 0
+		ino.attr.Size = 2 * bogoDirentSize
 		ino.entries = make(map[string]*entry)
-		ino.cookie = 2
-	case abi.S_IFREG:
-		ino.pages = make(map[int64][]byte)
+		ino.nextOff = dirOffsetMin
 	}
-	fs.inodes.Add(1)
 	return ino
 }
 
 // Attr implements vfs.Inode.
 func (i *inode) Attr() vfs.Attr {
 	i.mu.RLock()
-	defer i.mu.RUnlock()
 	a := i.attr
-	if a.Type() == abi.S_IFREG {
-		a.Blocks = int64(len(i.pages)) * (mm.PageSize / 512)
+	switch i.typ {
+	case abi.S_IFREG:
+		a.Blocks = i.data.count * (mm.PageSize / 512)
+	case abi.S_IFLNK:
+		if i.linkPage != nil {
+			a.Blocks = mm.PageSize / 512
+		}
 	}
+	i.mu.RUnlock()
 	return a
+}
+
+// PermAttr implements vfs.PermAttrer.
+func (i *inode) PermAttr() (mode, uid, gid uint32) {
+	i.mu.RLock()
+	mode, uid, gid = i.attr.Mode, i.attr.UID, i.attr.GID
+	i.mu.RUnlock()
+	return
 }
 
 // SetAttr implements vfs.Inode.
@@ -88,6 +118,15 @@ func (i *inode) SetAttr(ctx vfs.Context, s *vfs.SetAttr) error {
 	if s.Mask&vfs.SetSize != 0 {
 		if i.typ != abi.S_IFREG {
 			return abi.EINVAL
+		}
+		if err := i.checkSealsLocked(s.Size); err != nil {
+			return err
+		}
+		if s.Mask&vfs.SetMtime == 0 && (s.Size != i.attr.Size || i.data.count > 0) {
+			// A size change, or truncating a file that holds pages
+			// (shmem_truncate_range), updates the times.
+			now := ctx.Now()
+			i.attr.Mtime, i.attr.Ctime = now, now
 		}
 		i.truncateLocked(s.Size)
 	}
@@ -108,65 +147,46 @@ func (i *inode) SetAttr(ctx vfs.Context, s *vfs.SetAttr) error {
 	}
 	if s.Mask&vfs.SetCtime != 0 {
 		i.attr.Ctime = s.Ctime
-	} else {
-		i.attr.Ctime = ctx.Now()
 	}
 	return nil
 }
 
-// truncateLocked sets the size, freeing pages past it and zeroing the tail
-// of the last partial page. Preconditions: i.mu is held for writing.
-func (i *inode) truncateLocked(size int64) {
-	if size < i.attr.Size {
-		first := (size + mm.PageSize - 1) / mm.PageSize
-		for idx, p := range i.pages {
-			if idx >= first {
-				i.fs.freePage(p)
-				delete(i.pages, idx)
-			}
-		}
-		if off := size % mm.PageSize; off != 0 {
-			if p := i.pages[size/mm.PageSize]; p != nil {
-				clear(p[off:])
-			}
-		}
-	}
-	i.attr.Size = size
-}
-
 // Lookup implements vfs.Inode.
 func (i *inode) Lookup(ctx vfs.Context, name string) (vfs.Inode, error) {
-	if i.entries == nil {
+	if i.typ != abi.S_IFDIR {
 		return nil, abi.ENOTDIR
 	}
 	i.mu.RLock()
-	defer i.mu.RUnlock()
-	if e, ok := i.entries[name]; ok {
+	e, ok := i.entries[name]
+	i.mu.RUnlock()
+	if ok {
 		return e.ino, nil
 	}
 	return nil, abi.ENOENT
 }
 
-// addLocked links child under name. Preconditions: i.mu is held.
-func (i *inode) addLocked(ctx vfs.Context, name string, child *inode) {
-	e := &entry{name: name, ino: child, cookie: i.cookie}
-	i.cookie++
+// addLocked links child under name and updates the directory's size and
+// times. Preconditions: i.mu is held for writing.
+func (i *inode) addLocked(name string, child *inode, now vfs.Time) {
+	e := &entry{name: name, ino: child, off: i.nextOff}
+	i.nextOff++
 	i.entries[name] = e
 	i.order = append(i.order, e)
 	i.live++
-	now := ctx.Now()
+	i.attr.Size += bogoDirentSize
 	i.attr.Mtime, i.attr.Ctime = now, now
 }
 
-// removeLocked unlinks name. Preconditions: i.mu is held.
-func (i *inode) removeLocked(ctx vfs.Context, name string) *entry {
+// removeLocked unlinks name and returns its inode. Preconditions: i.mu is
+// held for writing; name exists.
+func (i *inode) removeLocked(name string, now vfs.Time) *inode {
 	e := i.entries[name]
 	delete(i.entries, name)
 	e.removed = true
 	i.live--
+	i.attr.Size -= bogoDirentSize
 	if len(i.order) > 64 && i.live < len(i.order)/2 {
-		// Compact; open directory streams keep working because they
-		// resume by cookie, not by index.
+		// Compact; listings resume by offset, not by index.
 		kept := i.order[:0]
 		for _, x := range i.order {
 			if !x.removed {
@@ -176,30 +196,44 @@ func (i *inode) removeLocked(ctx vfs.Context, name string) *entry {
 		clear(i.order[len(kept):])
 		i.order = kept
 	}
-	now := ctx.Now()
 	i.attr.Mtime, i.attr.Ctime = now, now
-	return e
+	return e.ino
 }
 
+// create makes and links a new inode of o's type.
 func (i *inode) create(ctx vfs.Context, name string, o vfs.CreateOpts, target string) (*inode, error) {
-	if i.entries == nil {
+	if i.typ != abi.S_IFDIR {
 		return nil, abi.ENOTDIR
 	}
-	child := i.fs.newInode(ctx, o)
-	child.target = target
-	if o.Mode&abi.S_IFMT == abi.S_IFLNK {
-		child.attr.Size = int64(len(target))
+	fs := i.fs
+	if err := fs.reserveInode(); err != nil {
+		return nil, err
 	}
+	child := fs.newInode(ctx, o)
+	if child.typ == abi.S_IFLNK {
+		child.target = target
+		child.attr.Size = int64(len(target))
+		if len(target) > shortSymlink {
+			p, err := fs.allocPage()
+			if err != nil {
+				fs.freeInode()
+				return nil, err
+			}
+			child.linkPage = p
+		}
+	}
+	now := child.attr.Ctime
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	if _, ok := i.entries[name]; ok {
+		child.evict()
 		return nil, abi.EEXIST
 	}
-	if o.Mode&abi.S_IFMT == abi.S_IFDIR {
+	if child.typ == abi.S_IFDIR {
 		child.parent = i
 		i.attr.Nlink++
 	}
-	i.addLocked(ctx, name, child)
+	i.addLocked(name, child, now)
 	return child, nil
 }
 
@@ -213,55 +247,104 @@ func (i *inode) Mkdir(ctx vfs.Context, name string, o vfs.CreateOpts) (vfs.Inode
 	return i.create(ctx, name, o, "")
 }
 
-// Symlink implements vfs.Inode.
+// Symlink implements vfs.Inode: targets up to a page, as Linux's tmpfs.
 func (i *inode) Symlink(ctx vfs.Context, name, target string, o vfs.CreateOpts) (vfs.Inode, error) {
-	if len(target) >= vfs.PathMax {
+	if len(target)+1 > mm.PageSize {
 		return nil, abi.ENAMETOOLONG
 	}
 	return i.create(ctx, name, o, target)
 }
 
-// Link implements vfs.Inode.
+// Tmpfile implements vfs.Tmpfiler: a file with no name and no links.
+func (i *inode) Tmpfile(ctx vfs.Context, o vfs.CreateOpts) (vfs.Inode, error) {
+	if err := i.fs.reserveInode(); err != nil {
+		return nil, err
+	}
+	child := i.fs.newInode(ctx, o)
+	child.attr.Nlink = 0
+	return child, nil
+}
+
+// Link implements vfs.Inode. Each extra link takes an inode unit, as in
+// Linux's shmem_link.
 func (i *inode) Link(ctx vfs.Context, name string, target vfs.Inode) error {
 	t, ok := target.(*inode)
 	if !ok || t.fs != i.fs {
 		return abi.EXDEV
 	}
+	t.mu.RLock()
+	linked := t.attr.Nlink > 0
+	t.mu.RUnlock()
+	if linked {
+		if err := i.fs.reserveInode(); err != nil {
+			return err
+		}
+	}
+	now := ctx.Now()
 	i.mu.Lock()
-	defer i.mu.Unlock()
 	t.mu.Lock()
 	t.attr.Nlink++
-	t.attr.Ctime = ctx.Now()
+	t.attr.Ctime = now
 	t.mu.Unlock()
-	i.addLocked(ctx, name, t)
+	i.addLocked(name, t, now)
+	i.mu.Unlock()
 	return nil
 }
 
 // Unlink implements vfs.Inode.
 func (i *inode) Unlink(ctx vfs.Context, name string) error {
+	now := ctx.Now()
 	i.mu.Lock()
-	e := i.removeLocked(ctx, name)
+	if _, ok := i.entries[name]; !ok {
+		i.mu.Unlock()
+		return abi.ENOENT
+	}
+	c := i.removeLocked(name, now)
 	i.mu.Unlock()
-	e.ino.dropLink(ctx)
+	c.dropLink(now)
 	return nil
 }
 
-// dropLink decrements the link count; the data goes when the last link
-// and the last open file are gone (the Go collector keeps the inode while
-// files use it; pages are returned here when no file can reach them).
-func (i *inode) dropLink(ctx vfs.Context) {
+// dropLink takes one link away: an extra link's inode unit goes at once,
+// the inode itself when it has neither links nor open files.
+func (i *inode) dropLink(now vfs.Time) {
 	i.mu.Lock()
-	defer i.mu.Unlock()
-	i.attr.Nlink--
-	i.attr.Ctime = ctx.Now()
-	if i.attr.Nlink == 0 {
-		i.fs.inodes.Add(-1)
-		i.maybeFreeLocked()
+	if i.attr.Nlink > 1 {
+		i.fs.freeInode()
 	}
+	i.attr.Nlink--
+	i.attr.Ctime = now
+	i.maybeEvictLocked()
+	i.mu.Unlock()
+}
+
+// maybeEvictLocked frees the inode's unit and pages once it has no links
+// and no open files. Preconditions: i.mu is held for writing.
+func (i *inode) maybeEvictLocked() {
+	if i.attr.Nlink != 0 || i.opens != 0 || i.gone {
+		return
+	}
+	i.gone = true
+	i.data.freeFrom(i.fs, 0)
+	if i.linkPage != nil {
+		i.fs.freePage(i.linkPage)
+		i.linkPage = nil
+	}
+	i.xattrs = nil
+	i.fs.freeInode()
+}
+
+// evict frees an inode that was never linked.
+func (i *inode) evict() {
+	i.mu.Lock()
+	i.attr.Nlink = 0
+	i.maybeEvictLocked()
+	i.mu.Unlock()
 }
 
 // Rmdir implements vfs.Inode.
 func (i *inode) Rmdir(ctx vfs.Context, name string) error {
+	now := ctx.Now()
 	i.mu.Lock()
 	defer i.mu.Unlock()
 	e, ok := i.entries[name]
@@ -275,52 +358,62 @@ func (i *inode) Rmdir(ctx vfs.Context, name string) error {
 		return abi.ENOTEMPTY
 	}
 	c.attr.Nlink = 0
-	c.attr.Ctime = ctx.Now()
+	c.attr.Ctime = now
+	c.maybeEvictLocked()
 	c.mu.Unlock()
-	i.removeLocked(ctx, name)
+	i.removeLocked(name, now)
 	i.attr.Nlink--
-	i.fs.inodes.Add(-1)
 	return nil
 }
 
-// Rename implements vfs.Inode. Full renameat2 support is added with the
-// rest of the namespace calls.
-func (i *inode) Rename(ctx vfs.Context, oldName string, newDir vfs.Inode, newName string, flags uint32) error {
-	return abi.ENOSYS
-}
-
-// ReadDir implements vfs.Inode: ".", "..", then entries in creation
-// order. Offsets are cookies, so a listing survives concurrent changes.
+// ReadDir implements vfs.Inode: ".", "..", then the entries newest first.
+// An offset is where the next listing starts: the entry with that offset,
+// or the next older one, or (when there is none) the newest, as Linux's
+// simple_offset directories.
 func (i *inode) ReadDir(ctx vfs.Context, off int64, emit func(vfs.Dirent) bool) error {
-	if i.entries == nil {
+	if i.typ != abi.S_IFDIR {
 		return abi.ENOTDIR
 	}
+	i.mu.RLock()
+	defer i.mu.RUnlock()
 	if off == 0 {
-		if !emit(vfs.Dirent{Name: ".", Ino: i.Attr().Ino, Type: abi.DT_DIR, Next: 1}) {
+		if !emit(vfs.Dirent{Name: ".", Ino: i.ino, Type: abi.DT_DIR, Next: 1}) {
 			return nil
 		}
 		off = 1
 	}
-	if off == 1 {
-		if !emit(vfs.Dirent{Name: "..", Ino: i.parent.Attr().Ino, Type: abi.DT_DIR, Next: 2}) {
+	k := len(i.order) - 1 // the entry to list next
+	if off >= dirOffsetMin {
+		if off == dirOffsetEOD {
 			return nil
 		}
-		off = 2
-	}
-	i.mu.RLock()
-	k := sort.Search(len(i.order), func(k int) bool { return i.order[k].cookie >= off })
-	var batch []vfs.Dirent
-	for ; k < len(i.order); k++ {
-		e := i.order[k]
-		if e.removed {
-			continue
+		// The last entry with an offset at most off; the newest if none.
+		if j := sort.Search(len(i.order), func(j int) bool { return i.order[j].off > off }) - 1; j >= 0 {
+			k = j
 		}
-		batch = append(batch, vfs.Dirent{Name: e.name, Ino: e.ino.ino(), Type: dtype(e.ino.typ), Next: e.cookie + 1})
 	}
-	i.mu.RUnlock()
-	for _, d := range batch {
-		if !emit(d) {
-			break
+	for k >= 0 && i.order[k].removed {
+		k--
+	}
+	next := func(k int) int64 {
+		if k < 0 {
+			return dirOffsetEOD
+		}
+		return i.order[k].off
+	}
+	if off == 1 {
+		if !emit(vfs.Dirent{Name: "..", Ino: i.parent.ino, Type: abi.DT_DIR, Next: next(k)}) {
+			return nil
+		}
+	}
+	for k >= 0 {
+		e := i.order[k]
+		k--
+		for k >= 0 && i.order[k].removed {
+			k--
+		}
+		if !emit(vfs.Dirent{Name: e.name, Ino: e.ino.ino, Type: dtype(e.ino.typ), Next: next(k)}) {
+			return nil
 		}
 	}
 	return nil
@@ -346,127 +439,64 @@ func (i *inode) Open(ctx vfs.Context, flags uint32) (vfs.FileOps, error) {
 		i.mu.Lock()
 		i.opens++
 		i.mu.Unlock()
-		return &regFile{i}, nil
+		return &regFile{i: i}, nil
 	}
 	return nil, abi.ENXIO
 }
 
-// regFile is an open regular file.
-type regFile struct{ i *inode }
-
-// Release implements vfs.FileOps.
-func (f *regFile) Release() {
-	i := f.i
-	i.mu.Lock()
-	i.opens--
-	i.maybeFreeLocked()
-	i.mu.Unlock()
-}
-
-// maybeFreeLocked returns a regular file's pages once it has neither links
-// nor open files. Preconditions: i.mu is held for writing.
-func (i *inode) maybeFreeLocked() {
-	if i.typ != abi.S_IFREG || i.attr.Nlink != 0 || i.opens != 0 {
-		return
-	}
-	for idx, p := range i.pages {
-		i.fs.freePage(p)
-		delete(i.pages, idx)
-	}
-}
-
-// ino returns the inode number, which never changes.
-func (i *inode) ino() uint64 {
+// GetXattr implements vfs.Xattrer.
+func (i *inode) GetXattr(ctx vfs.Context, name string) ([]byte, error) {
 	i.mu.RLock()
 	defer i.mu.RUnlock()
-	return i.attr.Ino
-}
-
-// Read implements vfs.FileOps.
-func (f *regFile) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
-	i := f.i
-	i.mu.RLock()
-	defer i.mu.RUnlock()
-	done := 0
-	for done < dst.Len() && off < i.attr.Size {
-		idx, po := off/mm.PageSize, int(off%mm.PageSize)
-		n := min(mm.PageSize-po, dst.Len()-done)
-		if rest := i.attr.Size - off; int64(n) > rest {
-			n = int(rest)
-		}
-		p := i.pages[idx]
-		var src []byte
-		if p != nil {
-			src = p[po : po+n]
-		} else {
-			src = zeroPage[:n]
-		}
-		c, err := dst.CopyOut(done, src)
-		done += c
-		off += int64(c)
-		if err != nil {
-			if done > 0 {
-				return done, nil
-			}
-			return 0, err
-		}
+	v, ok := i.xattrs[name]
+	if !ok {
+		return nil, abi.ENODATA
 	}
-	return done, nil
+	return v, nil
 }
 
-var zeroPage [mm.PageSize]byte
-
-// Write implements vfs.FileOps; off -1 appends.
-func (f *regFile) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
-	i := f.i
+// SetXattr implements vfs.Xattrer.
+func (i *inode) SetXattr(ctx vfs.Context, name string, value []byte, flags uint32) error {
+	now := ctx.Now()
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	if off < 0 {
-		off = i.attr.Size
+	_, ok := i.xattrs[name]
+	if ok && flags&abi.XATTR_CREATE != 0 {
+		return abi.EEXIST
 	}
-	if src.Len() == 0 {
-		return 0, nil
+	if !ok && flags&abi.XATTR_REPLACE != 0 {
+		return abi.ENODATA
 	}
-	if off+int64(src.Len()) < off {
-		return 0, abi.EFBIG
+	if i.xattrs == nil {
+		i.xattrs = make(map[string][]byte)
 	}
-	done := 0
-	var werr error
-	for done < src.Len() {
-		idx, po := off/mm.PageSize, int(off%mm.PageSize)
-		n := min(mm.PageSize-po, src.Len()-done)
-		p := i.pages[idx]
-		if p == nil {
-			var err error
-			if p, err = i.fs.allocPage(); err != nil {
-				werr = err
-				break
-			}
-			i.pages[idx] = p
-		}
-		c, err := src.CopyIn(done, p[po:po+n])
-		done += c
-		off += int64(c)
-		if err != nil {
-			werr = err
-			break
-		}
+	i.xattrs[name] = append([]byte(nil), value...)
+	i.attr.Ctime = now
+	return nil
+}
+
+// ListXattr implements vfs.Xattrer: names in descending byte order, as
+// Linux's simple_xattr_list walks its tree.
+func (i *inode) ListXattr(ctx vfs.Context) ([]string, error) {
+	i.mu.RLock()
+	names := make([]string, 0, len(i.xattrs))
+	for n := range i.xattrs {
+		names = append(names, n)
 	}
-	if off > i.attr.Size {
-		i.attr.Size = off
+	i.mu.RUnlock()
+	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+	return names, nil
+}
+
+// RemoveXattr implements vfs.Xattrer.
+func (i *inode) RemoveXattr(ctx vfs.Context, name string) error {
+	now := ctx.Now()
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if _, ok := i.xattrs[name]; !ok {
+		return abi.ENODATA
 	}
-	if done > 0 {
-		now := ctx.Now()
-		i.attr.Mtime, i.attr.Ctime = now, now
-		// Writing clears set-user-ID (and group-ID when group-executable),
-		// as Linux's file_remove_privs does for unprivileged writers.
-		if i.attr.Mode&(abi.S_ISUID|abi.S_ISGID) != 0 && !ctx.Creds().HasCap(abi.CAP_FSETID) {
-			i.attr.Mode &^= abi.S_ISUID
-			if i.attr.Mode&abi.S_IXGRP != 0 {
-				i.attr.Mode &^= abi.S_ISGID
-			}
-		}
-		return done, nil
-	}
-	return 0, werr
+	delete(i.xattrs, name)
+	i.attr.Ctime = now
+	return nil
 }

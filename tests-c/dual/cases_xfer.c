@@ -1,0 +1,412 @@
+/* sendfile, copy_file_range, splice, tee. */
+#include "dual.h"
+
+/* "src" holds content (fd 3, O_RDONLY); "dst" is empty (fd 4, O_RDWR). */
+static void src_dst(const char *content)
+{
+	mkfile("src", content);
+	mkfile("dst", "");
+	EQ(sys_openat(AT_FDCWD, "src", O_RDONLY, 0), 3);
+	EQ(sys_openat(AT_FDCWD, "dst", O_RDWR, 0), 4);
+}
+
+/* sendfile */
+
+CASE(sendfile_file_to_file)
+{
+	src_dst("0123456789");
+	EQ(sys_sendfile(4, 3, NULL, 4), 4);
+	EQ(sys_lseek(3, 0, SEEK_CUR), 4);
+	EQ(sys_lseek(4, 0, SEEK_CUR), 4);
+	EQ(sys_sendfile(4, 3, NULL, 100), 6);
+	EQ_STR(read_all("dst"), "0123456789");
+	EQ(sys_sendfile(4, 3, NULL, 100), 0);
+}
+
+CASE(sendfile_with_offset)
+{
+	off_t off = 2;
+
+	src_dst("0123456789");
+	EQ(sys_sendfile(4, 3, &off, 5), 5);
+	EQ(off, 7);
+	EQ(sys_lseek(3, 0, SEEK_CUR), 0);
+	EQ_STR(read_all("dst"), "23456");
+}
+
+CASE(sendfile_to_pipe)
+{
+	char buf[8] = {0};
+	int p[2];
+
+	src_dst("abcdef");
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_sendfile(p[1], 3, NULL, 6), 6);
+	EQ(sys_read(p[0], buf, sizeof(buf)), 6);
+	EQ_STR(buf, "abcdef");
+}
+
+CASE(sendfile_offset_past_eof)
+{
+	off_t off = 100;
+
+	src_dst("abc");
+	EQ(sys_sendfile(4, 3, &off, 10), 0);
+	EQ(off, 100);
+}
+
+CASE(sendfile_ebadf)
+{
+	src_dst("abc");
+	ERR(sys_sendfile(4, 99, NULL, 1), -EBADF);
+	ERR(sys_sendfile(99, 3, NULL, 1), -EBADF);
+}
+
+CASE(sendfile_wrong_modes_ebadf)
+{
+	src_dst("abc");
+	ERR(sys_sendfile(3, 4, NULL, 1), -EBADF);
+	EQ(sys_openat(AT_FDCWD, "dst", O_WRONLY, 0), 5);
+	ERR(sys_sendfile(4, 5, NULL, 1), -EBADF);
+}
+
+CASE(sendfile_out_append_einval)
+{
+	src_dst("abc");
+	EQ(sys_openat(AT_FDCWD, "dst", O_WRONLY | O_APPEND, 0), 5);
+	ERR(sys_sendfile(5, 3, NULL, 3), -EINVAL);
+}
+
+CASE(sendfile_negative_offset)
+{
+	off_t off = -1;
+
+	src_dst("abc");
+	ERR(sys_sendfile(4, 3, &off, 3), -EINVAL);
+}
+
+CASE(sendfile_efault_offset)
+{
+	src_dst("abc");
+	ERR(sys_sendfile(4, 3, BADPTR, 3), -EFAULT);
+}
+
+CASE(sendfile_from_directory_einval)
+{
+	mkdir_p("d");
+	mkfile("dst", "");
+	EQ(sys_openat(AT_FDCWD, "d", O_RDONLY, 0), 3);
+	EQ(sys_openat(AT_FDCWD, "dst", O_WRONLY, 0), 4);
+	ERR(sys_sendfile(4, 3, NULL, 3), -EINVAL);
+}
+
+/* copy_file_range */
+
+CASE(cfr_basic)
+{
+	src_dst("0123456789");
+	EQ(sys_copy_file_range(3, NULL, 4, NULL, 4, 0), 4);
+	EQ(sys_lseek(3, 0, SEEK_CUR), 4);
+	EQ(sys_lseek(4, 0, SEEK_CUR), 4);
+	EQ(sys_copy_file_range(3, NULL, 4, NULL, 100, 0), 6);
+	EQ_STR(read_all("dst"), "0123456789");
+	EQ(sys_copy_file_range(3, NULL, 4, NULL, 100, 0), 0);
+}
+
+CASE(cfr_with_offsets)
+{
+	off_t in = 5, out = 2;
+
+	src_dst("0123456789");
+	EQ(sys_copy_file_range(3, &in, 4, &out, 3, 0), 3);
+	EQ(in, 8);
+	EQ(out, 5);
+	EQ(sys_lseek(3, 0, SEEK_CUR), 0);
+	EQ(sys_lseek(4, 0, SEEK_CUR), 0);
+	char buf[8];
+	EQ(sys_pread64(4, buf, 8, 0), 5);
+	EQ_MEM(buf, "\0\0" "567", 5);
+}
+
+CASE(cfr_bad_flags)
+{
+	src_dst("abc");
+	ERR(sys_copy_file_range(3, NULL, 4, NULL, 3, 1), -EINVAL);
+}
+
+CASE(cfr_same_file_overlap_einval)
+{
+	off_t in = 0, out = 2;
+
+	mkfile("f", "0123456789");
+	EQ(sys_openat(AT_FDCWD, "f", O_RDWR, 0), 3);
+	ERR(sys_copy_file_range(3, &in, 3, &out, 4, 0), -EINVAL);
+}
+
+CASE(cfr_same_file_disjoint)
+{
+	off_t in = 0, out = 6;
+
+	mkfile("f", "0123456789");
+	EQ(sys_openat(AT_FDCWD, "f", O_RDWR, 0), 3);
+	EQ(sys_copy_file_range(3, &in, 3, &out, 3, 0), 3);
+	EQ_STR(read_all("f"), "0123450129");
+}
+
+CASE(cfr_extends_destination)
+{
+	off_t out = 6;
+
+	src_dst("abc");
+	EQ(sys_copy_file_range(3, NULL, 4, &out, 3, 0), 3);
+	EQ(size_of("dst"), 9);
+}
+
+CASE(cfr_zero_len)
+{
+	src_dst("abc");
+	EQ(sys_copy_file_range(3, NULL, 4, NULL, 0, 0), 0);
+}
+
+CASE(cfr_ebadf)
+{
+	src_dst("abc");
+	ERR(sys_copy_file_range(99, NULL, 4, NULL, 3, 0), -EBADF);
+	ERR(sys_copy_file_range(3, NULL, 99, NULL, 3, 0), -EBADF);
+	ERR(sys_copy_file_range(4, NULL, 3, NULL, 3, 0), -EBADF);
+}
+
+CASE(cfr_out_append_ebadf)
+{
+	src_dst("abc");
+	EQ(sys_openat(AT_FDCWD, "dst", O_WRONLY | O_APPEND, 0), 5);
+	ERR(sys_copy_file_range(3, NULL, 5, NULL, 3, 0), -EBADF);
+}
+
+CASE(cfr_directory_eisdir)
+{
+	mkdir_p("d");
+	mkfile("dst", "");
+	EQ(sys_openat(AT_FDCWD, "d", O_RDONLY, 0), 3);
+	EQ(sys_openat(AT_FDCWD, "dst", O_WRONLY, 0), 4);
+	ERR(sys_copy_file_range(3, NULL, 4, NULL, 3, 0), -EISDIR);
+}
+
+CASE(cfr_pipe_einval)
+{
+	int p[2];
+
+	src_dst("abc");
+	OK(sys_pipe2(p, 0));
+	ERR(sys_copy_file_range(3, NULL, p[1], NULL, 3, 0), -EINVAL);
+}
+
+CASE(cfr_negative_offset_eoverflow)
+{
+	off_t in = -1;
+
+	src_dst("abc");
+	ERR(sys_copy_file_range(3, &in, 4, NULL, 3, 0), -EOVERFLOW);
+}
+
+/* splice */
+
+CASE(splice_file_to_pipe)
+{
+	char buf[8] = {0};
+	int p[2];
+
+	src_dst("abcdef");
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_splice(3, NULL, p[1], NULL, 4, 0), 4);
+	EQ(sys_lseek(3, 0, SEEK_CUR), 4);
+	EQ(sys_read(p[0], buf, sizeof(buf)), 4);
+	EQ_STR(buf, "abcd");
+}
+
+CASE(splice_pipe_to_file)
+{
+	int p[2];
+
+	src_dst("");
+	OK(sys_pipe2(p, 0));
+	EQ(sys_write(p[1], "piped", 5), 5);
+	EQ(sys_splice(p[0], NULL, 4, NULL, 100, 0), 5);
+	EQ_STR(read_all("dst"), "piped");
+	EQ(sys_lseek(4, 0, SEEK_CUR), 5);
+}
+
+CASE(splice_file_offset)
+{
+	off_t off = 3;
+	char buf[8] = {0};
+	int p[2];
+
+	src_dst("abcdef");
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_splice(3, &off, p[1], NULL, 2, 0), 2);
+	EQ(off, 5);
+	EQ(sys_lseek(3, 0, SEEK_CUR), 0);
+	EQ(sys_read(p[0], buf, sizeof(buf)), 2);
+	EQ_STR(buf, "de");
+}
+
+CASE(splice_pipe_to_pipe)
+{
+	char buf[8] = {0};
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, O_NONBLOCK));
+	OK(sys_pipe2(b, O_NONBLOCK));
+	EQ(sys_write(a[1], "xyz", 3), 3);
+	EQ(sys_splice(a[0], NULL, b[1], NULL, 2, 0), 2);
+	EQ(sys_read(b[0], buf, sizeof(buf)), 2);
+	EQ_STR(buf, "xy");
+	EQ(sys_read(a[0], buf, sizeof(buf)), 1);
+}
+
+CASE(splice_no_pipe_einval)
+{
+	src_dst("abc");
+	ERR(sys_splice(3, NULL, 4, NULL, 3, 0), -EINVAL);
+}
+
+CASE(splice_offset_on_pipe_espipe)
+{
+	off_t off = 0;
+	int p[2];
+
+	src_dst("abc");
+	OK(sys_pipe2(p, 0));
+	EQ(sys_write(p[1], "x", 1), 1);
+	ERR(sys_splice(p[0], &off, 4, NULL, 1, 0), -ESPIPE);
+	ERR(sys_splice(3, NULL, p[1], &off, 1, 0), -ESPIPE);
+}
+
+CASE(splice_empty_pipe_nonblock)
+{
+	int p[2];
+
+	src_dst("");
+	OK(sys_pipe2(p, 0));
+	ERR(sys_splice(p[0], NULL, 4, NULL, 10, SPLICE_F_NONBLOCK), -EAGAIN);
+	EQ(sys_close(p[1]), 0);
+	EQ(sys_splice(p[0], NULL, 4, NULL, 10, 0), 0);
+}
+
+CASE(splice_full_pipe_nonblock)
+{
+	static char buf[65536];
+	int p[2];
+
+	src_dst("abc");
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_write(p[1], buf, sizeof(buf)), sizeof(buf));
+	ERR(sys_splice(3, NULL, p[1], NULL, 3, SPLICE_F_NONBLOCK), -EAGAIN);
+}
+
+CASE(splice_bad_flags)
+{
+	int p[2];
+
+	src_dst("abc");
+	OK(sys_pipe2(p, 0));
+	ERR(sys_splice(3, NULL, p[1], NULL, 3, 0x100), -EINVAL);
+}
+
+CASE(splice_ebadf)
+{
+	int p[2];
+
+	OK(sys_pipe2(p, 0));
+	ERR(sys_splice(99, NULL, p[1], NULL, 3, 0), -EBADF);
+	ERR(sys_splice(p[0], NULL, 99, NULL, 3, 0), -EBADF);
+}
+
+CASE(splice_wrong_direction_ebadf)
+{
+	int p[2];
+
+	src_dst("abc");
+	OK(sys_pipe2(p, 0));
+	EQ(sys_write(p[1], "x", 1), 1);
+	ERR(sys_splice(p[0], NULL, 3, NULL, 1, 0), -EBADF);
+	ERR(sys_splice(p[1], NULL, 4, NULL, 1, 0), -EBADF);
+}
+
+CASE(splice_out_append_einval)
+{
+	int p[2];
+
+	src_dst("");
+	EQ(sys_openat(AT_FDCWD, "dst", O_WRONLY | O_APPEND, 0), 5);
+	OK(sys_pipe2(p, 0));
+	EQ(sys_write(p[1], "x", 1), 1);
+	ERR(sys_splice(p[0], NULL, 5, NULL, 1, 0), -EINVAL);
+}
+
+CASE(splice_zero_len)
+{
+	int p[2];
+
+	src_dst("abc");
+	OK(sys_pipe2(p, 0));
+	EQ(sys_splice(3, NULL, p[1], NULL, 0, 0), 0);
+}
+
+/* tee */
+
+CASE(tee_duplicates)
+{
+	char buf[8] = {0};
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, O_NONBLOCK));
+	OK(sys_pipe2(b, O_NONBLOCK));
+	EQ(sys_write(a[1], "hello", 5), 5);
+	EQ(sys_tee(a[0], b[1], 3, 0), 3);
+	EQ(sys_read(b[0], buf, sizeof(buf)), 3);
+	EQ_STR(buf, "hel");
+	memset(buf, 0, sizeof(buf));
+	EQ(sys_read(a[0], buf, sizeof(buf)), 5);
+	EQ_STR(buf, "hello");
+}
+
+CASE(tee_not_pipe_einval)
+{
+	int p[2];
+
+	src_dst("abc");
+	OK(sys_pipe2(p, 0));
+	ERR(sys_tee(3, p[1], 3, 0), -EINVAL);
+	ERR(sys_tee(p[0], 4, 3, 0), -EINVAL);
+}
+
+CASE(tee_same_pipe_einval)
+{
+	int p[2];
+
+	OK(sys_pipe2(p, 0));
+	EQ(sys_write(p[1], "x", 1), 1);
+	ERR(sys_tee(p[0], p[1], 1, 0), -EINVAL);
+}
+
+CASE(tee_empty)
+{
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, 0));
+	OK(sys_pipe2(b, 0));
+	ERR(sys_tee(a[0], b[1], 10, SPLICE_F_NONBLOCK), -EAGAIN);
+	EQ(sys_close(a[1]), 0);
+	EQ(sys_tee(a[0], b[1], 10, 0), 0);
+}
+
+CASE(tee_ebadf)
+{
+	int p[2];
+
+	OK(sys_pipe2(p, 0));
+	ERR(sys_tee(99, p[1], 1, 0), -EBADF);
+	ERR(sys_tee(p[0], 99, 1, 0), -EBADF);
+}

@@ -237,28 +237,6 @@ func Pread64(t *kernel.Task, a *Args) (uintptr, error) { return rw(t, a, false, 
 // Pwrite64 implements Linux syscall pwrite64(2).
 func Pwrite64(t *kernel.Task, a *Args) (uintptr, error) { return rw(t, a, true, true) }
 
-// copyInIovecs reads an iovec array: EINVAL for a negative or too large
-// count (IOV_MAX) or a total over SSIZE_MAX.
-func copyInIovecs(addr usermem.Addr, cnt int64) (*usermem.IO, error) {
-	if cnt < 0 || cnt > abi.IOV_MAX {
-		return nil, abi.EINVAL
-	}
-	b := make([]byte, cnt*abi.SizeofIovec)
-	if err := usermem.CopyIn(b, addr); err != nil {
-		return nil, err
-	}
-	segs := make([]usermem.Seg, cnt)
-	for i := range segs {
-		var v abi.Iovec
-		v.UnmarshalFrom(b[i*abi.SizeofIovec:])
-		if int64(v.Len) < 0 {
-			return nil, abi.EINVAL
-		}
-		segs[i] = usermem.Seg{Addr: usermem.Addr(v.Base), Len: int(v.Len)}
-	}
-	return usermem.NewIOVec(segs)
-}
-
 // Readv implements Linux syscall readv(2).
 func Readv(t *kernel.Task, a *Args) (uintptr, error) {
 	f, err := getFile(t, a.Int(0))
@@ -269,7 +247,7 @@ func Readv(t *kernel.Task, a *Args) (uintptr, error) {
 	if !f.Readable() {
 		return 0, abi.EBADF
 	}
-	io, err := copyInIovecs(a.Ptr(1), a.Int64(2))
+	io, err := importIovecs(a.Ptr(1), a[2])
 	if err != nil {
 		return 0, err
 	}
@@ -286,7 +264,7 @@ func Writev(t *kernel.Task, a *Args) (uintptr, error) {
 	if !f.Writable() {
 		return 0, abi.EBADF
 	}
-	io, err := copyInIovecs(a.Ptr(1), a.Int64(2))
+	io, err := importIovecs(a.Ptr(1), a[2])
 	if err != nil {
 		return 0, err
 	}

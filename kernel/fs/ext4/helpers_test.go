@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -280,6 +281,9 @@ func writeAt(t testing.TB, m *mounted, f vfs.FileOps, off int64, data []byte) {
 		t.Fatal(err)
 	}
 	n, err := f.Write(m.ctx, io, off)
+	// The kernel holds only the buffer's address: keep it alive until the
+	// write is done (the sink keeps just the latest buffer).
+	runtime.KeepAlive(buf)
 	if err != nil || n != len(data) {
 		t.Fatalf("write %d bytes at %d: %d, %v", len(data), off, n, err)
 	}

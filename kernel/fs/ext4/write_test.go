@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math/rand"
+	"runtime"
 	"testing"
 
 	"liblinux/abi"
@@ -79,6 +80,7 @@ func TestShortWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	n, err := f.Write(m.ctx, io, 10000)
+	runtime.KeepAlive(good)
 	if n != 3000 || err != nil {
 		t.Fatalf("short write: %d %v", n, err)
 	}

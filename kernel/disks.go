@@ -2,6 +2,7 @@ package kernel
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 
 	"liblinux/abi"
@@ -40,6 +41,28 @@ type disks struct {
 	byID    map[int]*Disk            // protected by mu
 	byDev   map[uint32]*block.Device // protected by mu
 	nextExt uint32                   // next blkext minor; protected by mu
+
+	watchMu  sync.Mutex
+	watchers []func(d *Disk, added bool) // protected by watchMu
+}
+
+// WatchDisks calls fn for every disk added or removed from now on, with
+// no kernel lock held (boot publishes disks as device nodes and in sysfs
+// through it). A removal is reported before the disk's cache is written
+// back, so that nothing opens it any more.
+func (k *Kernel) WatchDisks(fn func(d *Disk, added bool)) {
+	k.disks.watchMu.Lock()
+	k.disks.watchers = append(k.disks.watchers, fn)
+	k.disks.watchMu.Unlock()
+}
+
+func (k *Kernel) notifyDisk(d *Disk, added bool) {
+	k.disks.watchMu.Lock()
+	ws := slices.Clone(k.disks.watchers)
+	k.disks.watchMu.Unlock()
+	for _, fn := range ws {
+		fn(d, added)
+	}
 }
 
 // diskName returns Linux's name for virtio disk n: vda..vdz, vdaa, ...
@@ -54,6 +77,15 @@ func diskName(n int) string {
 // AddDisk registers a host disk under id, reads its partition table and
 // makes a block device for the disk and for each partition.
 func (k *Kernel) AddDisk(id int, d block.Disk, readOnly bool) (*Disk, error) {
+	disk, err := k.addDisk(id, d, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	k.notifyDisk(disk, true)
+	return disk, nil
+}
+
+func (k *Kernel) addDisk(id int, d block.Disk, readOnly bool) (*Disk, error) {
 	k.disks.mu.Lock()
 	defer k.disks.mu.Unlock()
 	if k.disks.byID == nil {
@@ -117,6 +149,7 @@ func (k *Kernel) RemoveDisk(id int) error {
 	if !ok {
 		return abi.ENOENT
 	}
+	k.notifyDisk(disk, false)
 	err := disk.Whole.Sync()
 	disk.Whole.Close()
 	for _, p := range disk.Parts {

@@ -194,7 +194,21 @@ func (k *Kernel) Halt() {
 		t.waitIdle()
 	}
 	k.state.Store(stateHalted)
+	k.unmountAll()
 	k.release()
+}
+
+// unmountAll closes every descriptor and unmounts every filesystem, then
+// writes back every disk, so that nothing written before the halt is
+// lost and a disk image is left clean.
+func (k *Kernel) unmountAll() {
+	for _, g := range k.Groups() {
+		g.files.CloseAll()
+	}
+	k.VFS.Shutdown(&bootContext{k: k, creds: vfs.RootCreds()})
+	if err := k.SyncDisks(); err != nil {
+		k.Log.Printf(LogErr, "halt: writing back the disks failed: %v", err)
+	}
 }
 
 func (k *Kernel) release() {

@@ -64,7 +64,7 @@ var rules = []struct {
 	{"kernel/waiter", nil},
 	{"kernel/mm", []string{"abi", "hostops"}},
 	{"kernel/ktime", []string{"abi", "hostops"}},
-	{"kernel/block", []string{"abi", "kernel/mm", "kernel/vfs"}},
+	{"kernel/block", []string{"abi", "kernel/mm", "kernel/vfs", "kernel/usermem"}},
 	{"kernel/vfs", []string{"abi", "kernel/usermem", "kernel/waiter"}},
 	// procfs shows kernel state (tasks, mounts), so it reads the kernel.
 	{"kernel/fs/procfs", []string{"abi", "kernel/vfs", "kernel/usermem", "kernel/waiter", "kernel"}},

@@ -15,6 +15,7 @@ import (
 	"liblinux/kernel"
 	"liblinux/kernel/devices"
 	"liblinux/kernel/fs/devfs"
+	"liblinux/kernel/fs/ext4"
 	"liblinux/kernel/fs/procfs"
 	"liblinux/kernel/fs/sysfs"
 	"liblinux/kernel/fs/tmpfs"
@@ -67,6 +68,10 @@ func setup(k *kernel.Kernel, ctx vfs.Context) error {
 	v.Register(dev)
 	v.Register(&procfs.Type{K: k})
 	v.Register(&sysfs.Type{Tree: tree})
+	for _, t := range ext4.Types(k.Log.Printf) {
+		v.Register(t)
+	}
+	k.WatchDisks(func(d *kernel.Disk, added bool) { publishDisk(devs, d, added) })
 
 	sb, err := tmp.Mount(ctx, v, "rootfs", 0, "")
 	if err != nil {

@@ -63,6 +63,9 @@ func NewFile(path Path, ops FileOps, flags uint32) *File {
 	}
 	if path.Mnt != nil {
 		path.Mnt.Hold()
+		// An open file keeps its filesystem alive after a lazy unmount,
+		// until it is closed.
+		path.Mnt.sb.refs.Add(1)
 	}
 	return f
 }
@@ -117,6 +120,7 @@ func (f *File) DecRef() {
 		}
 		if f.path.Mnt != nil {
 			f.path.Mnt.Release()
+			f.path.Mnt.sb.decRef()
 		}
 	}
 }

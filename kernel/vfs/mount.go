@@ -49,7 +49,7 @@ type Superblock struct {
 	renameMu sync.Mutex
 	nextID   uint64        // last Dentry.id given; protected by renameMu
 	flags    atomic.Uint64 // sbFlagMask bits
-	refs     atomic.Int32  // mounts of this superblock
+	refs     atomic.Int32  // mounts of this superblock and files open on it
 	fsid     [2]int32      // immutable
 	release  func()
 }
@@ -315,10 +315,37 @@ func contains(l []*Mount, m *Mount) bool {
 // releaseMounts drops the superblock references of detached mounts.
 func releaseMounts(gone []*Mount) {
 	for _, d := range gone {
-		if d.sb.refs.Add(-1) == 0 && d.sb.release != nil {
-			d.sb.release()
+		d.sb.decRef()
+	}
+}
+
+// decRef drops a reference (a mount or an open file); the last one
+// releases the filesystem instance.
+func (sb *Superblock) decRef() {
+	if sb.refs.Add(-1) == 0 && sb.release != nil {
+		sb.release()
+	}
+}
+
+// Shutdown unmounts everything, the root included, as the kernel halts.
+// Every filesystem is written back first; one that no open file holds
+// is then released (ext4 marks itself clean). The caller closes every
+// descriptor table before, so that only files the kernel itself still
+// holds can keep a filesystem from its release.
+func (v *VFS) Shutdown(ctx Context) {
+	v.SyncAll(ctx)
+	v.mountMu.Lock()
+	gone := v.all
+	v.all = nil
+	clear(v.mounts)
+	for _, m := range gone {
+		m.attached = false
+		if m.point != nil {
+			m.point.mounts.Add(-1)
 		}
 	}
+	v.mountMu.Unlock()
+	releaseMounts(gone)
 }
 
 // Detach unmounts m (umount2(2)). Unless lazy, it fails with EBUSY while m

@@ -1,11 +1,20 @@
 /*
  * Host disks: lkl_disk_add before and after boot with the default
- * file-backed ops, partition numbering, device numbers as LKL names them,
- * removal.
+ * file-backed ops, partition numbering, device numbers as LKL names them
+ * (sysfs and lkl_get_virtio_blkdev), the block device node, an ext4 image
+ * mounted with lkl_mount_dev and used, removal, and an image that e2fsck
+ * finds clean after halt.
+ *
+ * usage: disk PARTED_IMAGE EXT4_IMAGE
+ *   PARTED_IMAGE  an image with two MBR partitions
+ *   EXT4_IMAGE    a fresh mkfs.ext4 image
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <lkl.h>
@@ -15,43 +24,214 @@
 
 static void quiet(const char *s, int n) { (void)s; (void)n; }
 
+/* read_file reads a small file of the kernel into buf (NUL-terminated). */
+static long read_file(const char *path, char *buf, long size)
+{
+	long fd = lkl_sys_open(path, LKL_O_RDONLY, 0), n;
+
+	if (fd < 0)
+		return fd;
+	n = lkl_sys_read(fd, buf, size - 1);
+	lkl_sys_close(fd);
+	buf[n > 0 ? n : 0] = 0;
+	return n;
+}
+
+/* pattern fills buf with bytes that differ from block to block. */
+static void pattern(unsigned char *buf, long n, unsigned int seed)
+{
+	long i;
+
+	for (i = 0; i < n; i++)
+		buf[i] = (unsigned char)(i * 31 + i / 4096 + seed);
+}
+
+static char data[204800], back[204800];
+
+/* use_fs makes, reads and changes files on the ext4 mount at mnt. */
+static void use_fs(const char *mnt)
+{
+	char path[64], path2[64], link[64], target[64];
+	struct lkl_statfs sfs;
+	struct lkl_stat st;
+	struct lkl_dir *dir;
+	struct lkl_linux_dirent64 *de;
+	long fd, n, got;
+	int err = 0, names = 0;
+
+	snprintf(path, sizeof(path), "%s/dir", mnt);
+	CHECK_EQ("mkdir on ext4", lkl_sys_mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/dir/file", mnt);
+	fd = lkl_sys_open(path, LKL_O_CREAT | LKL_O_EXCL | LKL_O_WRONLY, 0640);
+	CHECK("create a file on ext4", fd >= 0, "got %ld", fd);
+	pattern((unsigned char *)data, sizeof(data), 7);
+	CHECK_EQ("write 200 KiB", lkl_sys_write(fd, data, sizeof(data)), sizeof(data));
+	CHECK_EQ("fsync", lkl_sys_fsync(fd), 0);
+	CHECK_EQ("close", lkl_sys_close(fd), 0);
+	CHECK_EQ("stat the file", lkl_sys_stat(path, &st), 0);
+	CHECK_EQ("size", st.st_size, sizeof(data));
+	CHECK_EQ("mode", st.st_mode, LKL_S_IFREG | 0640);
+	CHECK_EQ("st_dev is the disk", st.st_dev, 254 << 8);
+	fd = lkl_sys_open(path, LKL_O_RDONLY, 0);
+	CHECK("open it again", fd >= 0, "got %ld", fd);
+	for (got = 0; got < (long)sizeof(back); got += n) {
+		n = lkl_sys_read(fd, back + got, sizeof(back) - got);
+		if (n <= 0)
+			break;
+	}
+	CHECK_EQ("read it back", got, sizeof(back));
+	CHECK("the same bytes", !memcmp(data, back, sizeof(data)), "contents differ");
+	CHECK_EQ("read at the end", lkl_sys_read(fd, back, 1), 0);
+	lkl_sys_close(fd);
+
+	snprintf(path2, sizeof(path2), "%s/dir/renamed", mnt);
+	CHECK_EQ("rename", lkl_sys_rename(path, path2), 0);
+	CHECK_EQ("old name is gone", lkl_sys_stat(path, &st), -LKL_ENOENT);
+	snprintf(link, sizeof(link), "%s/dir/link", mnt);
+	CHECK_EQ("symlink", lkl_sys_symlink("renamed", link), 0);
+	n = lkl_sys_readlink(link, target, sizeof(target));
+	CHECK("readlink", n == 7 && !memcmp(target, "renamed", 7), "got %ld", n);
+	CHECK_EQ("stat through the link", lkl_sys_stat(link, &st), 0);
+	CHECK_EQ("link leads to the file", st.st_size, sizeof(data));
+	snprintf(path, sizeof(path), "%s/gone", mnt);
+	fd = lkl_sys_open(path, LKL_O_CREAT | LKL_O_WRONLY, 0600);
+	lkl_sys_close(fd);
+	CHECK_EQ("unlink", lkl_sys_unlink(path), 0);
+
+	dir = lkl_opendir(mnt, &err);
+	CHECK("opendir the mount", dir != NULL && err == 0, "err %d", err);
+	while (dir && (de = lkl_readdir(dir)) != NULL)
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, "lost+found") || !strcmp(de->d_name, "dir"))
+			names++;
+		else
+			names += 100;
+	CHECK_EQ("readdir: . .. lost+found dir", names, 4);
+	if (dir)
+		CHECK_EQ("closedir", lkl_closedir(dir), 0);
+	CHECK_EQ("statfs", lkl_sys_statfs(mnt, &sfs), 0);
+	CHECK_EQ("f_type is ext4", sfs.f_type, LKL_EXT4_SUPER_MAGIC);
+}
+
+/* check_blockdev reads /dev/vda, the whole ext4 image. */
+static void check_blockdev(long long size)
+{
+	char magic[2] = { 0, 0 };
+	unsigned long long bytes = 0;
+	int ssz = 0;
+	long fd = lkl_sys_open("/dev/vda", LKL_O_RDONLY, 0);
+
+	CHECK("open /dev/vda", fd >= 0, "got %ld", fd);
+	CHECK_EQ("read the superblock magic at 1080", lkl_sys_pread64(fd, magic, 2, 1080), 2);
+	CHECK_EQ("magic is 0xEF53", (unsigned char)magic[0] | (unsigned char)magic[1] << 8, 0xEF53);
+	CHECK_EQ("BLKGETSIZE64", lkl_sys_ioctl(fd, LKL_BLKGETSIZE64, (long)&bytes), 0);
+	CHECK_EQ("BLKGETSIZE64 is the image size", bytes, size);
+	CHECK_EQ("BLKSSZGET", lkl_sys_ioctl(fd, LKL_BLKSSZGET, (long)&ssz), 0);
+	CHECK_EQ("sector size 512", ssz, 512);
+	CHECK_EQ("close /dev/vda", lkl_sys_close(fd), 0);
+}
+
+/* host_check runs a shell command on the host; 0 when it succeeds. */
+static int host_check(const char *fmt, const char *arg)
+{
+	char cmd[1024];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), fmt, arg);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 int main(int argc, char **argv)
 {
-	struct lkl_disk d1, d2;
+	struct lkl_disk parted, ext4, hot;
+	struct stat hst;
+	char buf[64], mnt[32];
 	uint32_t dev;
-	int id1, id2;
+	int id0, id1, id2;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: disk IMAGE (an image with two MBR partitions)\n");
+	if (argc != 3) {
+		fprintf(stderr, "usage: disk PARTED_IMAGE EXT4_IMAGE\n");
 		return 2;
 	}
-	d1.fd = open(argv[1], O_RDWR);
-	d1.ops = NULL;
-	d2 = d1;
-	CHECK("open image", d1.fd >= 0, "cannot open %s", argv[1]);
+	ext4.fd = open(argv[2], O_RDWR);
+	ext4.ops = NULL;
+	CHECK("open the ext4 image", ext4.fd >= 0 && fstat(ext4.fd, &hst) == 0, "cannot open %s", argv[2]);
+	parted.fd = open(argv[1], O_RDWR);
+	parted.ops = NULL;
+	hot = parted;
+	CHECK("open the partitioned image", parted.fd >= 0, "cannot open %s", argv[1]);
 	lkl_host_ops.print = quiet;
 	CHECK_EQ("init", lkl_init(&lkl_host_ops), 0);
-	id1 = lkl_disk_add(&d1);
-	CHECK_EQ("disk_add before boot", id1, 0);
+	id0 = lkl_disk_add(&ext4);
+	CHECK_EQ("disk_add before boot: first id", id0, 0);
+	id1 = lkl_disk_add(&parted);
+	CHECK_EQ("disk_add before boot: second id", id1, 1);
 	CHECK_EQ("start", lkl_start_kernel("mem=32M"), 0);
-	CHECK_EQ("whole disk", lkl_get_virtio_blkdev(id1, 0, &dev), 0);
-	CHECK_EQ("whole disk is 254:0", dev, 254 << 8);
+
+	/* sysfs, mounted by LKL's helper at /sysfs. */
+	CHECK_EQ("mount sysfs", lkl_mount_fs("sysfs"), 0);
+	CHECK_EQ("read /sysfs/block/vda/dev", read_file("/sysfs/block/vda/dev", buf, sizeof(buf)), 6);
+	CHECK("vda is 254:0", !strcmp(buf, "254:0\n"), "got \"%s\"", buf);
+	read_file("/sysfs/block/vdb/dev", buf, sizeof(buf));
+	CHECK("vdb is 254:16", !strcmp(buf, "254:16\n"), "got \"%s\"", buf);
+	read_file("/sysfs/block/vdb/vdb2/dev", buf, sizeof(buf));
+	CHECK("vdb2 is 254:18", !strcmp(buf, "254:18\n"), "got \"%s\"", buf);
+	CHECK_EQ("encode_dev_from_sysfs vda", lkl_encode_dev_from_sysfs("/sysfs/block/vda/dev", &dev), 0);
+	CHECK_EQ("encoded vda", dev, 254 << 8);
+	CHECK_EQ("encode_dev_from_sysfs vdb1", lkl_encode_dev_from_sysfs("/sysfs/block/vdb/vdb1/dev", &dev), 0);
+	CHECK_EQ("encoded vdb1", dev, (254 << 8) | 17);
+	CHECK_EQ("encode_dev_from_sysfs of a missing file",
+		 lkl_encode_dev_from_sysfs("/sysfs/block/vdz/dev", &dev), -LKL_ENOENT);
+
+	/* Device numbers as lkl_get_virtio_blkdev finds them. */
+	CHECK_EQ("ext4 disk", lkl_get_virtio_blkdev(id0, 0, &dev), 0);
+	CHECK_EQ("ext4 disk is 254:0", dev, 254 << 8);
+	CHECK_EQ("whole partitioned disk", lkl_get_virtio_blkdev(id1, 0, &dev), 0);
+	CHECK_EQ("whole partitioned disk is 254:16", dev, (254 << 8) | 16);
 	CHECK_EQ("partition 1", lkl_get_virtio_blkdev(id1, 1, &dev), 0);
-	CHECK_EQ("partition 1 is 254:1", dev, (254 << 8) | 1);
+	CHECK_EQ("partition 1 is 254:17", dev, (254 << 8) | 17);
 	CHECK_EQ("partition 2", lkl_get_virtio_blkdev(id1, 2, &dev), 0);
-	CHECK_EQ("partition 2 is 254:2", dev, (254 << 8) | 2);
+	CHECK_EQ("partition 2 is 254:18", dev, (254 << 8) | 18);
 	CHECK_EQ("no partition 3", lkl_get_virtio_blkdev(id1, 3, &dev), -LKL_ENXIO);
-	id2 = lkl_disk_add(&d2);
-	CHECK_EQ("disk_add after boot", id2, 1);
-	CHECK_EQ("second disk", lkl_get_virtio_blkdev(id2, 0, &dev), 0);
-	CHECK_EQ("second disk is 254:16", dev, (254 << 8) | 16);
-	CHECK_EQ("remove second disk", lkl_disk_remove(d2), 0);
+
+	/* Hot-plug and removal. */
+	id2 = lkl_disk_add(&hot);
+	CHECK_EQ("disk_add after boot", id2, 2);
+	CHECK_EQ("hot-plugged disk", lkl_get_virtio_blkdev(id2, 0, &dev), 0);
+	CHECK_EQ("hot-plugged disk is 254:32", dev, (254 << 8) | 32);
+	CHECK_EQ("remove the hot-plugged disk", lkl_disk_remove(hot), 0);
 	CHECK_EQ("removed disk is gone", lkl_get_virtio_blkdev(id2, 0, &dev), -LKL_ENXIO);
-	CHECK_EQ("remove twice", lkl_disk_remove(d2), -LKL_EINVAL);
-	CHECK_EQ("mount_dev needs room for the path", lkl_mount_dev(id1, 1, "ext4", 0, NULL, (char[8]){0}, 8), -LKL_ENOMEM);
+	CHECK_EQ("remove twice", lkl_disk_remove(hot), -LKL_EINVAL);
+
+	/* The block device node and the filesystem on it. */
+	check_blockdev(hst.st_size);
+	CHECK_EQ("mount_dev needs room for the path", lkl_mount_dev(id0, 0, "ext4", 0, NULL, (char[8]){ 0 }, 8),
+		 -LKL_ENOMEM);
+	memset(mnt, 'x', sizeof(mnt));
+	CHECK_EQ("mount_dev ext4", lkl_mount_dev(id0, 0, "ext4", 0, NULL, mnt, sizeof(mnt)), 0);
+	CHECK("mounted at /mnt/0000fe00", !strcmp(mnt, "/mnt/0000fe00"), "got \"%.31s\"", mnt);
+	CHECK_EQ("the device node /dev/0000fe00", lkl_sys_access("/dev/0000fe00", 0 /* F_OK */), 0);
+	use_fs(mnt);
+	CHECK_EQ("umount_dev", lkl_umount_dev(id0, 0, 0, 1000), 0);
+	CHECK_EQ("mount point removed", lkl_sys_access("/mnt/0000fe00", 0 /* F_OK */), -LKL_ENOENT);
+	CHECK_EQ("device node removed", lkl_sys_access("/dev/0000fe00", 0 /* F_OK */), -LKL_ENOENT);
+	CHECK_EQ("umount_dev again", lkl_umount_dev(id0, 0, 0, 1000), -LKL_ENOENT);
+
 	CHECK_EQ("halt", lkl_sys_halt(), 0);
 	lkl_cleanup();
-	CHECK_EQ("remove first disk after halt", lkl_disk_remove(d1), 0);
-	close(d1.fd);
+	CHECK_EQ("remove the ext4 disk after halt", lkl_disk_remove(ext4), 0);
+	CHECK_EQ("remove the partitioned disk after halt", lkl_disk_remove(parted), 0);
+	close(parted.fd);
+	close(ext4.fd);
+
+	/* What the host's tools see in the image. */
+	CHECK_EQ("e2fsck -fn is clean", host_check("e2fsck -fn %s >/dev/null 2>&1", argv[2]), 0);
+	CHECK_EQ("debugfs sees the renamed file",
+		 host_check("debugfs -R 'stat /dir/renamed' %s 2>/dev/null | grep -q 'Size: 204800'", argv[2]), 0);
+	CHECK_EQ("debugfs sees the symlink",
+		 host_check("debugfs -R 'stat /dir/link' %s 2>/dev/null | grep -q 'Fast link dest: \"renamed\"'",
+			    argv[2]),
+		 0);
 	return test_done();
 }

@@ -71,8 +71,9 @@ for t in boot restart threads efault fork hostctl collide procdev; do
 	fi
 done
 truncate -s 8M "$B/disk.img" && printf 'label: dos\nstart=2048, size=4096\nstart=6144, size=4096\n' | sfdisk -q "$B/disk.img"
+rm -f "$B/disk-ext4.img" && truncate -s 16M "$B/disk-ext4.img" && mkfs.ext4 -q -F "$B/disk-ext4.img"
 if gcc $CFLAGS tests-c/disk.c -o "$B/disk" $SO; then
-	run "disk" "$B/disk" "$B/disk.img"
+	run "disk" "$B/disk" "$B/disk.img" "$B/disk-ext4.img"
 else
 	failed=$((failed + 1))
 	echo "disk: build failed"
@@ -84,6 +85,7 @@ else
 	echo "collide (static): build failed"
 fi
 run "python ctypes" python3 tests-c/ctypes_test.py build/liblinux.so
+run "tools (cptofs, fs2tar)" bash tests-c/tools.sh
 run "dual (host vs liblinux)" tests-c/dual/run.sh
 
 echo "$passed passed, $failed failed"

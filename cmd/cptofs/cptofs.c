@@ -1,26 +1,34 @@
 /*
  * cptofs / cpfromfs: copy files into or out of a filesystem image without
- * root, through the liblinux kernel. One program; the name it is run under
+ * root, through the liblinux kernel. One program; the name it runs under
  * picks the direction (cpfromfs is a link to cptofs), as with LKL's tools:
  *
- *   cptofs   -t FSTYPE -i IMAGE [-P PART] [-p] [-o UID] [-g GID] SRC... DST
- *   cpfromfs -t FSTYPE -i IMAGE [-P PART] [-p] SRC... DST
+ *   cptofs   -t FSTYPE -i IMAGE [-P PART] [-p] [-o UID] [-g GID] [-s CTX] SRC... DST
+ *   cpfromfs -t FSTYPE -i IMAGE [-P PART] [-p] [-o UID] [-g GID] SRC... DST
  *
- * Like cp -r: the last argument is the destination directory; a source's
- * last component may be a glob (matched with fnmatch in its directory); a
- * source of "." or "/" copies a directory's contents. Regular files,
- * directories and symbolic links are copied with their modes and times;
- * other file types are reported and skipped.
+ * Like cp -r: the last argument is the destination. When it is an existing
+ * directory every source is copied into it under its own name; with a
+ * single source it may also be a new name. A source's last component may be
+ * a glob, matched with fnmatch(3) in its directory (a leading dot is not
+ * special, as in LKL); a source that is only dots and slashes ("." or "/"),
+ * or ends in "/." , copies a directory's contents. Regular files (sparse
+ * ones stay sparse), directories, symbolic links and hard links are copied
+ * with their modes, times and extended attributes; other file types are
+ * reported and skipped. Files are owned by the user that creates them
+ * unless -o/-g name an owner.
+ *
+ * Exit status: 0 when everything was copied, 1 after any error (each is
+ * reported on stderr with the path and the Linux error text), 64 for a
+ * usage error.
  */
 #define _GNU_SOURCE
-#include <dirent.h>
+#include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <fnmatch.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,13 +41,25 @@
 
 #include "fsops.h"
 
-static int errors;
-static long long owner_uid = -1, owner_gid = -1;
+static struct {
+	int printk;
+	unsigned int part, mb;
+	const char *fstype, *image, *selinux;
+	long uid, gid; /* -1: not given */
+	char **paths;
+	int npaths;
+} opt = { .uid = -1, .gid = -1, .mb = 100 };
+
+static const char *prog;
+static int cptofs;   /* 1: host to image; 0: image to host */
+static char mnt[32]; /* where the image is mounted in the kernel */
+static int errors, xattr_unsupported_warned;
 
 /* Progress on a terminal, for copies that take more than a few seconds. */
 static struct timespec started;
 static long long copied_bytes, copied_files;
 static int tty, progress_shown;
+static double progress_last;
 
 static double elapsed(void)
 {
@@ -51,322 +71,735 @@ static double elapsed(void)
 
 static void progress(int done)
 {
-	static double last;
-	double t = elapsed();
+	double t;
 
-	if (!tty || (!done && (t < 3 || t - last < 0.5)) || (done && !progress_shown))
+	if (!tty || (done && !progress_shown))
 		return;
-	last = t;
+	t = elapsed();
+	if (!done && (t < 2 || t - progress_last < 0.5))
+		return;
+	progress_last = t;
 	progress_shown = 1;
-	fprintf(stderr, "\r%lld files, %.1f MiB, %.1f MiB/s%s", copied_files,
-		copied_bytes / 1048576.0, copied_bytes / 1048576.0 / (t > 0 ? t : 1), done ? "\n" : "");
+	fprintf(stderr, "\r%s: %lld files, %.1f MiB, %.1f MiB/s ", prog, copied_files,
+		copied_bytes / 1048576.0, copied_bytes / 1048576.0 / (t > 0 ? t : 1));
+	if (done)
+		fputc('\n', stderr);
 }
 
-static void fail(const char *path, long err)
+/* Messages start on a line of their own when a progress line is showing. */
+static void break_progress_line(void)
 {
-	if (progress_shown)
+	if (progress_shown) {
 		fputc('\n', stderr);
-	fprintf(stderr, "%s: %s\n", path, strerror((int)-err));
+		progress_last = 0;
+	}
+}
+
+/* shown is the path as the user knows it: paths in the image lose the
+ * mount point prefix. */
+static const char *shown(const struct fsops *ops, const char *p)
+{
+	size_t n = strlen(mnt);
+
+	if (ops->is_lkl && n && !strncmp(p, mnt, n) && (p[n] == '/' || !p[n]))
+		return p[n] ? p + n : "/";
+	return p;
+}
+
+static void fail(const char *what, const struct fsops *ops, const char *path, long err)
+{
+	break_progress_line();
+	fprintf(stderr, "%s: %s %s: %s\n", prog, what, shown(ops, path), lkl_strerror((int)err));
 	errors++;
+}
+
+/* join writes dir/name to out, without doubling a slash. */
+static int join(char *out, const char *dir, const char *name)
+{
+	size_t n = strlen(dir);
+	int r;
+
+	while (*name == '/')
+		name++;
+	r = snprintf(out, PATH_MAX, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
+	return r >= PATH_MAX ? -ENAMETOOLONG : 0;
+}
+
+/* Hard links: the destination of the first copy of each multiply-linked
+ * source file, by (device, inode). */
+struct hardlink {
+	unsigned long long dev, ino;
+	struct hardlink *next;
+	char dst[];
+};
+static struct hardlink *links[4096];
+
+static struct hardlink **link_slot(unsigned long long dev, unsigned long long ino)
+{
+	return &links[(ino * 0x9e3779b97f4a7c15ull ^ dev) % (sizeof(links) / sizeof(links[0]))];
+}
+
+static const char *link_find(const struct xstat *st)
+{
+	struct hardlink *h;
+
+	for (h = *link_slot(st->dev, st->ino); h; h = h->next)
+		if (h->dev == st->dev && h->ino == st->ino)
+			return h->dst;
+	return NULL;
+}
+
+static void link_add(const struct xstat *st, const char *dst)
+{
+	struct hardlink **slot = link_slot(st->dev, st->ino);
+	struct hardlink *h = malloc(sizeof(*h) + strlen(dst) + 1);
+
+	if (!h)
+		return;
+	h->dev = st->dev;
+	h->ino = st->ino;
+	strcpy(h->dst, dst);
+	h->next = *slot;
+	*slot = h;
+}
+
+static char buf[1 << 20];
+
+static int all_zero(const char *p, long n)
+{
+	return n > 0 && p[0] == 0 && !memcmp(p, p + 1, n - 1);
+}
+
+/* write_at writes p[0:n] at offset off of out, seeking past holes. */
+static long write_at(const struct fsops *to, long out, long long *outpos, long long off,
+		     const char *p, long n)
+{
+	long w;
+
+	if (*outpos != off) {
+		long r = to->lseek(out, off, SEEK_SET);
+
+		if (r < 0)
+			return r;
+		*outpos = off;
+	}
+	while (n > 0) {
+		w = to->write(out, p, n);
+		if (w < 0)
+			return w;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		n -= w;
+		*outpos += w;
+	}
+	return 0;
+}
+
+/* copy_data copies a regular file's bytes. A sparse source gives a sparse
+ * copy: its holes (found with SEEK_DATA/SEEK_HOLE) and its blocks of zeros
+ * are skipped and the size is set at the end. */
+static int copy_data(const struct fsops *from, const char *src, long in, const struct fsops *to,
+		     const char *dst, long out, const struct xstat *st)
+{
+	int sparse = st->blocks * 512 < st->size;
+	long long pos = 0, outpos = 0, hole = sparse ? 0 : LLONG_MAX, d, end;
+	long n, r, off, len;
+
+	for (;;) {
+		if (pos >= hole) {
+			/* At a hole, or at the start of a sparse file: find
+			 * the next data. */
+			d = from->lseek(in, pos, SEEK_DATA);
+			if (d == -ENXIO)
+				break;
+			hole = LLONG_MAX;
+			if (d >= 0) {
+				long long h = from->lseek(in, d, SEEK_HOLE);
+
+				if (h > d)
+					hole = h;
+				pos = d;
+			}
+			/* Without SEEK_DATA (d < 0) every byte is read and
+			 * blocks of zeros are still skipped. */
+			r = from->lseek(in, pos, SEEK_SET);
+			if (r < 0) {
+				fail("cannot read", from, src, r);
+				return -1;
+			}
+		}
+		len = sizeof(buf);
+		if (hole - pos < len)
+			len = (long)(hole - pos);
+		n = from->read(in, buf, len);
+		if (n < 0) {
+			fail("cannot read", from, src, n);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		for (off = 0; off < n;) {
+			long chunk = n - off < 4096 ? n - off : 4096, run = 0;
+
+			if (sparse && all_zero(buf + off, chunk)) {
+				off += chunk;
+				continue;
+			}
+			/* A run of blocks that are not all zeros. */
+			while (off + run < n) {
+				long c = n - off - run < 4096 ? n - off - run : 4096;
+
+				if (sparse && run && all_zero(buf + off + run, c))
+					break;
+				run += c;
+			}
+			r = write_at(to, out, &outpos, pos + off, buf + off, run);
+			if (r < 0) {
+				fail("cannot write", to, dst, r);
+				return -1;
+			}
+			off += run;
+		}
+		pos += n;
+		copied_bytes += n;
+		progress(0);
+	}
+	if (sparse) {
+		end = from->lseek(in, 0, SEEK_END);
+		if (end < 0)
+			end = pos;
+		if (outpos != end) {
+			r = to->ftruncate(out, end);
+			if (r < 0) {
+				fail("cannot write", to, dst, r);
+				return -1;
+			}
+		}
+	}
+	return 0;
 }
 
 static int copy_file(const struct fsops *from, const char *src, const struct fsops *to,
 		     const char *dst, const struct xstat *st)
 {
-	static char buf[1 << 20];
-	long in, out, n, w, off;
-	int ret = 0;
+	long in, out, r;
+	int ret;
 
-	in = from->open(src, O_RDONLY, 0);
+	in = from->open(src, O_RDONLY | O_NOFOLLOW, 0);
 	if (in < 0) {
-		fail(src, in);
+		fail("cannot open", from, src, in);
 		return -1;
 	}
-	out = to->open(dst, O_WRONLY | O_CREAT | O_TRUNC, st->mode & 07777);
+	out = to->open(dst, O_WRONLY | O_CREAT | O_TRUNC, st->mode & 0777);
 	if (out < 0) {
-		fail(dst, out);
+		fail("cannot create", to, dst, out);
 		from->close(in);
 		return -1;
 	}
-	while ((n = from->read(in, buf, sizeof(buf))) > 0) {
-		for (off = 0; off < n; off += w) {
-			w = to->write(out, buf + off, n - off);
-			if (w <= 0) {
-				fail(dst, w < 0 ? w : -EIO);
-				ret = -1;
-				goto out;
-			}
-		}
-		copied_bytes += n;
-		progress(0);
-	}
-	if (n < 0) {
-		fail(src, n);
-		ret = -1;
-	}
-out:
+	ret = copy_data(from, src, in, to, dst, out, st);
 	from->close(in);
-	n = to->close(out);
-	if (n < 0 && ret == 0) {
-		fail(dst, n);
+	r = to->close(out);
+	if (r < 0 && ret == 0) {
+		fail("cannot write", to, dst, r);
 		ret = -1;
 	}
 	return ret;
 }
 
-/* finish sets the owner, mode and times of a copied object. */
-static void finish(const struct fsops *to, const char *dst, const struct xstat *st, int is_link)
+static void warn_xattr(const struct fsops *ops, const char *path, const char *name, long err)
 {
-	long uid = owner_uid >= 0 ? owner_uid : (to->is_lkl ? (long)st->uid : -1);
-	long gid = owner_gid >= 0 ? owner_gid : (to->is_lkl ? (long)st->gid : -1);
-	long err;
+	if (err == -EOPNOTSUPP) {
+		if (xattr_unsupported_warned++)
+			return;
+		break_progress_line();
+		fprintf(stderr, "%s: warning: %s: extended attributes are not supported there; "
+			"they are not copied\n", prog, shown(ops, path));
+		return;
+	}
+	break_progress_line();
+	fprintf(stderr, "%s: cannot copy extended attribute %s of %s: %s\n", prog, name,
+		shown(ops, path), lkl_strerror((int)err));
+	errors++;
+}
 
-	if (uid >= 0 || gid >= 0) {
-		err = to->lchown(dst, uid, gid);
-		if (err < 0 && to->is_lkl)
-			fail(dst, err);
+/* copy_xattrs copies every extended attribute of src to dst. */
+static void copy_xattrs(const struct fsops *from, const char *src, const struct fsops *to,
+			const char *dst)
+{
+	static char names[65536], value[65536];
+	long n = from->llistxattr(src, names, sizeof(names)), off, v, r;
+
+	if (n == -EOPNOTSUPP || n == 0)
+		return;
+	if (n < 0) {
+		fail("cannot list extended attributes of", from, src, n);
+		return;
 	}
-	if (!is_link) {
-		err = to->chmod(dst, st->mode & 07777);
-		if (err < 0)
-			fail(dst, err);
+	for (off = 0; off < n; off += strlen(names + off) + 1) {
+		const char *name = names + off;
+
+		if (cptofs && opt.selinux && !strcmp(name, "security.selinux"))
+			continue;
+		v = from->lgetxattr(src, name, value, sizeof(value));
+		if (v == -ENODATA)
+			continue;
+		if (v < 0) {
+			warn_xattr(from, src, name, v);
+			continue;
+		}
+		r = to->lsetxattr(dst, name, value, v);
+		if (r < 0)
+			warn_xattr(to, dst, name, r);
 	}
-	err = to->utimens(dst, st, is_link);
-	if (err < 0 && !is_link)
-		fail(dst, err);
+}
+
+/* finish gives a copy its owner, attributes, mode and times, in the order
+ * that keeps each: chown clears set-id bits, so the mode comes after it. */
+static void finish(const struct fsops *from, const char *src, const struct fsops *to,
+		   const char *dst, const struct xstat *st)
+{
+	long r;
+
+	if (opt.uid != -1 || opt.gid != -1) {
+		r = to->lchown(dst, opt.uid, opt.gid);
+		if (r < 0)
+			fail("cannot change the owner of", to, dst, r);
+	}
+	copy_xattrs(from, src, to, dst);
+	if (cptofs && opt.selinux) {
+		r = to->lsetxattr(dst, "security.selinux", opt.selinux, (long)strlen(opt.selinux));
+		if (r < 0)
+			fail("cannot set the SELinux context of", to, dst, r);
+	}
+	if (!S_ISLNK(st->mode)) {
+		r = to->chmod(dst, st->mode & 07777);
+		if (r < 0)
+			fail("cannot change the mode of", to, dst, r);
+	}
+	r = to->utimens(dst, st);
+	if (r < 0)
+		fail("cannot set the times of", to, dst, r);
 }
 
 static void copy_one(const struct fsops *from, const char *src, const struct fsops *to, const char *dst);
 
-static void copy_dir_contents(const struct fsops *from, const char *src, const struct fsops *to, const char *dst)
+static void copy_dir_contents(const struct fsops *from, const char *src, const struct fsops *to,
+			      const char *dst)
 {
-	void *dir;
-	const char *name;
 	char s[PATH_MAX], d[PATH_MAX];
+	const char *name;
 	long err = 0;
+	void *dir = from->opendir(src, &err);
 
-	dir = from->opendir(src, &err);
 	if (!dir) {
-		fail(src, err);
+		fail("cannot open directory", from, src, err);
 		return;
 	}
-	while ((name = from->readdir(dir)) != NULL) {
+	while ((name = from->readdir(dir, &err)) != NULL) {
 		if (!strcmp(name, ".") || !strcmp(name, ".."))
 			continue;
-		if (snprintf(s, sizeof(s), "%s/%s", src, name) >= (int)sizeof(s) ||
-		    snprintf(d, sizeof(d), "%s/%s", dst, name) >= (int)sizeof(d)) {
-			fail(s, -ENAMETOOLONG);
+		if (join(s, src, name) < 0 || join(d, dst, name) < 0) {
+			fail("cannot copy", from, s, -ENAMETOOLONG);
 			continue;
 		}
 		copy_one(from, s, to, d);
 	}
-	err = from->readdir_error(dir);
 	if (err < 0)
-		fail(src, err);
+		fail("cannot read directory", from, src, err);
 	from->closedir(dir);
+}
+
+/* replace runs create(dst) and, when dst exists and is not a directory,
+ * removes it and tries once more, as cp does for links. */
+static long replace(const struct fsops *to, const char *dst, long (*create)(const char *, const char *),
+		    const char *arg)
+{
+	struct xstat st;
+	long r = create(arg, dst);
+
+	if (r == -EEXIST && to->lstat(dst, &st) == 0 && !S_ISDIR(st.mode) && to->unlink(dst) == 0)
+		r = create(arg, dst);
+	return r;
 }
 
 static void copy_one(const struct fsops *from, const char *src, const struct fsops *to, const char *dst)
 {
-	struct xstat st;
+	struct xstat st, dst_st;
 	char target[PATH_MAX];
-	long err = from->lstat(src, &st);
+	const char *first;
+	long r;
 
-	if (err < 0) {
-		fail(src, err);
+	r = from->lstat(src, &st);
+	if (r < 0) {
+		fail("cannot stat", from, src, r);
 		return;
 	}
 	switch (st.mode & S_IFMT) {
 	case S_IFDIR:
-		err = to->mkdir(dst, (st.mode & 07777) | 0700);
-		if (err < 0 && err != -EEXIST) {
-			fail(dst, err);
+		/* Private until its contents are in; finish sets the mode. */
+		r = to->mkdir(dst, 0700);
+		if (r == -EEXIST && to->lstat(dst, &dst_st) == 0 && S_ISDIR(dst_st.mode))
+			r = 0;
+		if (r < 0) {
+			fail("cannot create directory", to, dst, r);
 			return;
 		}
 		copy_dir_contents(from, src, to, dst);
-		finish(to, dst, &st, 0);
+		finish(from, src, to, dst, &st);
 		break;
 	case S_IFREG:
-		if (copy_file(from, src, to, dst, &st) == 0)
-			finish(to, dst, &st, 0);
+		if (st.nlink > 1 && (first = link_find(&st)) != NULL) {
+			r = replace(to, dst, to->link, first);
+			if (r == 0)
+				break;
+			/* The destination cannot link (EXDEV, EPERM...): copy. */
+		}
+		if (copy_file(from, src, to, dst, &st) < 0)
+			return;
+		finish(from, src, to, dst, &st);
+		if (st.nlink > 1)
+			link_add(&st, dst);
 		break;
 	case S_IFLNK:
-		err = from->readlink(src, target, sizeof(target) - 1);
-		if (err < 0) {
-			fail(src, err);
+		r = from->readlink(src, target, sizeof(target) - 1);
+		if (r < 0) {
+			fail("cannot read symbolic link", from, src, r);
 			return;
 		}
-		target[err] = 0;
-		err = to->symlink(target, dst);
-		if (err < 0) {
-			fail(dst, err);
+		target[r] = 0;
+		r = replace(to, dst, to->symlink, target);
+		if (r < 0) {
+			fail("cannot create symbolic link", to, dst, r);
 			return;
 		}
-		finish(to, dst, &st, 1);
+		finish(from, src, to, dst, &st);
 		break;
 	default:
-		fprintf(stderr, "%s: skipping special file (%s)\n", src,
-			S_ISFIFO(st.mode) ? "fifo" : S_ISSOCK(st.mode) ? "socket" :
-			S_ISCHR(st.mode) ? "character device" : "block device");
+		break_progress_line();
+		fprintf(stderr, "%s: skipping %s: %s not copied\n", prog, shown(from, src),
+			S_ISFIFO(st.mode) ? "FIFO" : S_ISSOCK(st.mode) ? "socket" :
+			S_ISCHR(st.mode) ? "character device" : S_ISBLK(st.mode) ? "block device" :
+			"special file");
 		return;
 	}
 	copied_files++;
 	progress(0);
 }
 
-/* copy_source copies one command-line source, expanding a glob in its
- * last component, into the directory dst. */
-static void copy_source(const struct fsops *from, const char *arg, const struct fsops *to, const char *dst)
+/* only_dots_and_slashes reports a source that names a directory whose
+ * contents are copied: ".", "/", "./", but not "..". */
+static int only_dots_and_slashes(const char *s)
 {
-	char buf1[PATH_MAX], buf2[PATH_MAX], s[PATH_MAX], d[PATH_MAX];
-	const char *dir, *base, *name;
+	const char *c;
+
+	for (c = s; *c; c++) {
+		if (*c != '.' && *c != '/')
+			return 0;
+		if (*c == '.' && c > s && c[-1] == '.')
+			return 0;
+	}
+	return 1;
+}
+
+static int has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* source_path is where argument arg is: on the host as given, in the image
+ * under the mount point. */
+static int source_path(char *out, const char *arg)
+{
+	if (cptofs) {
+		if (snprintf(out, PATH_MAX, "%s", arg) >= PATH_MAX)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	return join(out, mnt, arg);
+}
+
+/* split puts the directory and last component of path in dir and base. */
+static void split(const char *path, char *dir, char *base)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+
+	strcpy(a, path);
+	strcpy(b, path);
+	strcpy(dir, dirname(a));
+	strcpy(base, basename(b));
+}
+
+/* copy_arg copies one command-line source to dst: into it when into is
+ * set, else as it. */
+static void copy_arg(const char *arg, const char *dst, int into)
+{
+	const struct fsops *from = cptofs ? &host_fsops : &lkl_fsops;
+	const struct fsops *to = cptofs ? &lkl_fsops : &host_fsops;
+	char src[PATH_MAX], dir[PATH_MAX], base[PATH_MAX], s[PATH_MAX], d[PATH_MAX];
+	const char *name;
 	void *dh;
 	long err = 0;
 	int matched = 0;
 
-	if (!strcmp(arg, ".") || !strcmp(arg, "/")) {
-		copy_dir_contents(from, arg, to, dst);
+	if (!*arg) {
+		fail("cannot stat", from, "''", -ENOENT);
 		return;
 	}
-	snprintf(buf1, sizeof(buf1), "%s", arg);
-	snprintf(buf2, sizeof(buf2), "%s", arg);
-	dir = dirname(buf1);
-	base = basename(buf2);
+	if (source_path(src, arg) < 0) {
+		fail("cannot stat", from, arg, -ENAMETOOLONG);
+		return;
+	}
+	split(src, dir, base);
+	if (!strcmp(base, "."))
+		strcpy(src, dir); /* "d/." is d */
+	if (only_dots_and_slashes(arg) || !strcmp(base, ".") || !strcmp(base, "..")) {
+		if (into)
+			copy_dir_contents(from, src, to, dst);
+		else
+			copy_one(from, src, to, dst);
+		return;
+	}
+	if (!into) {
+		copy_one(from, src, to, dst);
+		return;
+	}
+	if (!has_glob(base)) {
+		if (join(d, dst, base) < 0)
+			fail("cannot create", to, dst, -ENAMETOOLONG);
+		else
+			copy_one(from, src, to, d);
+		return;
+	}
 	dh = from->opendir(dir, &err);
 	if (!dh) {
-		fail(dir, err);
+		fail("cannot open directory", from, dir, err);
 		return;
 	}
-	while ((name = from->readdir(dh)) != NULL) {
-		if (!strcmp(name, ".") || !strcmp(name, ".."))
-			continue;
-		if (fnmatch(base, name, FNM_PERIOD) != 0)
+	while ((name = from->readdir(dh, &err)) != NULL) {
+		if (!strcmp(name, ".") || !strcmp(name, "..") || fnmatch(base, name, 0) != 0)
 			continue;
 		matched++;
-		snprintf(s, sizeof(s), "%s/%s", dir, name);
-		snprintf(d, sizeof(d), "%s/%s", dst, name);
+		if (join(s, dir, name) < 0 || join(d, dst, name) < 0) {
+			fail("cannot copy", from, name, -ENAMETOOLONG);
+			continue;
+		}
 		copy_one(from, s, to, d);
 	}
+	if (err < 0)
+		fail("cannot read directory", from, dir, err);
 	from->closedir(dh);
 	if (!matched)
-		fail(arg, -ENOENT);
+		fail("cannot stat", from, src, -ENOENT);
 }
 
-static void usage(const char *prog, int cpfrom)
+/* copy_all resolves the destination and copies every source. */
+static void copy_all(void)
 {
-	fprintf(stderr,
-		"usage: %s -t FSTYPE -i IMAGE [-P PART] [-p] %sSRC... DST\n"
-		"  -t, --filesystem-type TYPE   filesystem type of the image (required)\n"
-		"  -i, --filesystem-image FILE  the image (required)\n"
-		"  -P, --partition N            partition number (default: the whole image)\n"
-		"  -p, --enable-printk          show the kernel log\n"
-		"%s",
-		prog, cpfrom ? "" : "[-o UID] [-g GID] ", cpfrom ? "" :
-		"  -o, --owner UID              owner of the created files\n"
-		"  -g, --group GID              group of the created files\n");
-	exit(2);
+	const struct fsops *to = cptofs ? &lkl_fsops : &host_fsops;
+	const char *last = opt.paths[opt.npaths - 1];
+	char dst[PATH_MAX], src[PATH_MAX], dir[PATH_MAX], base[PATH_MAX];
+	struct xstat st;
+	int i, into, single = 0;
+	long r;
+
+	if (cptofs ? join(dst, mnt, last) < 0 : snprintf(dst, sizeof(dst), "%s", last) >= (int)sizeof(dst)) {
+		fail("cannot copy to", to, last, -ENAMETOOLONG);
+		return;
+	}
+	/* A single source that is not a glob may be copied as dst. */
+	if (opt.npaths == 2 && source_path(src, opt.paths[0]) == 0) {
+		split(src, dir, base);
+		single = !has_glob(base) || only_dots_and_slashes(opt.paths[0]);
+	}
+	r = to->lstat(dst, &st);
+	if (r == 0 && cptofs && S_ISLNK(st.mode)) {
+		/* A symbolic link in the image names a directory only if
+		 * it resolves to one. */
+		struct lkl_stat ls;
+
+		if (lkl_sys_stat(dst, &ls) == 0 && LKL_S_ISDIR(ls.st_mode))
+			st.mode = S_IFDIR;
+	} else if (r == 0 && !cptofs && S_ISLNK(st.mode)) {
+		struct stat hs;
+
+		if (stat(dst, &hs) == 0 && S_ISDIR(hs.st_mode))
+			st.mode = S_IFDIR;
+	}
+	if (r == 0 && S_ISDIR(st.mode)) {
+		into = 1;
+	} else if ((r == 0 || r == -ENOENT) && single) {
+		into = 0;
+	} else {
+		fail("cannot copy to", to, dst, r == 0 ? -ENOTDIR : r);
+		return;
+	}
+	for (i = 0; i < opt.npaths - 1; i++)
+		copy_arg(opt.paths[i], dst, into);
 }
 
-static void quiet(const char *s, int n) { (void)s; (void)n; }
+static long parse_number(const char *s, struct argp_state *state, const char *what)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > UINT32_MAX - 1)
+		argp_error(state, "invalid %s: %s", what, s);
+	return v;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'p': opt.printk = 1; break;
+	case 'P': opt.part = (unsigned int)parse_number(arg, state, "partition"); break;
+	case 't': opt.fstype = arg; break;
+	case 'i': opt.image = arg; break;
+	case 'o': opt.uid = parse_number(arg, state, "owner"); break;
+	case 'g': opt.gid = parse_number(arg, state, "group"); break;
+	case 's': opt.selinux = arg; break;
+	case 'm':
+		opt.mb = (unsigned int)parse_number(arg, state, "memory size");
+		if (opt.mb < 16)
+			argp_error(state, "-m needs at least 16 MiB");
+		break;
+	case ARGP_KEY_ARG:
+		opt.paths = realloc(opt.paths, (opt.npaths + 1) * sizeof(*opt.paths));
+		if (!opt.paths)
+			argp_failure(state, 1, ENOMEM, "arguments");
+		opt.paths[opt.npaths++] = arg;
+		break;
+	case ARGP_KEY_END:
+		if (!opt.fstype)
+			argp_error(state, "the filesystem type (-t) is required");
+		if (!opt.image)
+			argp_error(state, "the filesystem image (-i) is required");
+		if (opt.npaths < 2)
+			argp_error(state, "needs a source and a destination");
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static struct argp_option options[] = {
+	{ "enable-printk", 'p', 0, 0, "show the kernel's log", 0 },
+	{ "partition", 'P', "N", 0, "partition number (default: the whole image)", 0 },
+	{ "filesystem-type", 't', "TYPE", 0, "filesystem type - mandatory", 0 },
+	{ "filesystem-image", 'i', "FILE", 0, "path to the filesystem image - mandatory", 0 },
+	{ "owner", 'o', "UID", 0, "owner of the copied files", 0 },
+	{ "group", 'g', "GID", 0, "group of the copied files", 0 },
+	{ "selinux", 's', "CONTEXT", 0, "SELinux context (security.selinux) of the copied files (cptofs)", 0 },
+	{ "mb", 'm', "MB", 0, "memory for the kernel in MiB (default: 100)", 0 },
+	{ 0 },
+};
+
+static int mount_image(int *disk_id, struct lkl_disk *disk)
+{
+	long r;
+
+	disk->fd = open(opt.image, cptofs ? O_RDWR : O_RDONLY);
+	if (disk->fd < 0) {
+		fprintf(stderr, "%s: cannot open image %s: %s\n", prog, opt.image, strerror(errno));
+		return -1;
+	}
+	disk->ops = NULL;
+	if (!opt.printk)
+		lkl_host_ops.print = NULL;
+	r = lkl_init(&lkl_host_ops);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot initialise the kernel: %s\n", prog, lkl_strerror((int)r));
+		return -1;
+	}
+	*disk_id = lkl_disk_add(disk);
+	if (*disk_id < 0) {
+		fprintf(stderr, "%s: cannot add disk %s: %s\n", prog, opt.image, lkl_strerror(*disk_id));
+		lkl_cleanup();
+		return -1;
+	}
+	r = lkl_start_kernel("mem=%uM", opt.mb);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot start the kernel: %s\n", prog, lkl_strerror((int)r));
+		lkl_cleanup();
+		return -1;
+	}
+	r = lkl_mount_dev(*disk_id, opt.part, opt.fstype, cptofs ? 0 : LKL_MS_RDONLY, NULL, mnt, sizeof(mnt));
+	if (r < 0) {
+		if (opt.part)
+			fprintf(stderr, "%s: cannot mount %s partition %u as %s: %s\n", prog, opt.image,
+				opt.part, opt.fstype, lkl_strerror((int)r));
+		else
+			fprintf(stderr, "%s: cannot mount %s as %s: %s\n", prog, opt.image, opt.fstype,
+				lkl_strerror((int)r));
+		mnt[0] = 0;
+		lkl_sys_halt();
+		lkl_cleanup();
+		return -1;
+	}
+	return 0;
+}
+
+/* unmount_image leaves the image clean: read-only first, so the journal is
+ * empty, then unmounted, then the kernel halts and writes everything back. */
+static void unmount_image(int disk_id)
+{
+	char dev[32];
+	long r;
+	int tries;
+
+	if (cptofs) {
+		lkl_sys_sync();
+		snprintf(dev, sizeof(dev), "/dev/%s", mnt + strlen("/mnt/"));
+		for (tries = 0; tries < 50; tries++) {
+			struct __lkl__kernel_timespec ts = { 0, 20 * 1000 * 1000 };
+
+			r = lkl_sys_mount(dev, mnt, (char *)opt.fstype, LKL_MS_REMOUNT | LKL_MS_RDONLY, NULL);
+			if (r != -LKL_EBUSY)
+				break;
+			lkl_sys_nanosleep(&ts, NULL);
+		}
+		if (r < 0)
+			fail("cannot remount read-only", &lkl_fsops, mnt, r);
+	}
+	r = lkl_umount_dev(disk_id, opt.part, 0, 1000);
+	if (r < 0)
+		fail("cannot unmount", &lkl_fsops, mnt, r);
+	r = lkl_sys_halt();
+	if (r < 0) {
+		fprintf(stderr, "%s: halt: %s\n", prog, lkl_strerror((int)r));
+		errors++;
+	}
+	lkl_cleanup();
+}
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "filesystem-type", required_argument, NULL, 't' },
-		{ "filesystem-image", required_argument, NULL, 'i' },
-		{ "partition", required_argument, NULL, 'P' },
-		{ "enable-printk", no_argument, NULL, 'p' },
-		{ "owner", required_argument, NULL, 'o' },
-		{ "group", required_argument, NULL, 'g' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *prog = basename(argv[0]);
-	int cpfrom = strstr(prog, "cptofs") == NULL;
-	const char *fstype = NULL, *image = NULL;
-	unsigned int part = 0;
-	int printk = 0, c, i, disk_id;
+	struct argp argp = { options, parse_opt, NULL, NULL, NULL, NULL, NULL };
 	struct lkl_disk disk;
-	char mnt[32], dst[PATH_MAX];
-	long ret;
+	int disk_id;
 
-	while ((c = getopt_long(argc, argv, "t:i:P:po:g:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 't': fstype = optarg; break;
-		case 'i': image = optarg; break;
-		case 'P': part = (unsigned int)atoi(optarg); break;
-		case 'p': printk = 1; break;
-		case 'o': owner_uid = atoll(optarg); break;
-		case 'g': owner_gid = atoll(optarg); break;
-		default: usage(prog, cpfrom);
-		}
-	}
-	if (!fstype || !image || argc - optind < 2)
-		usage(prog, cpfrom);
+	prog = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
+	cptofs = strstr(prog, "cptofs") != NULL;
+	argp.args_doc = cptofs ? "SRC... DST" : "IMAGE_PATH... DST";
+	argp.doc = cptofs ? "Copy files into a filesystem image." : "Copy files out of a filesystem image.";
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL) != 0)
+		return 64;
 
-	disk.fd = open(image, cpfrom ? O_RDONLY : O_RDWR);
-	if (disk.fd < 0) {
-		fprintf(stderr, "%s: %s\n", image, strerror(errno));
+	if (mount_image(&disk_id, &disk) < 0)
 		return 1;
-	}
-	disk.ops = NULL;
-	if (!printk)
-		lkl_host_ops.print = quiet;
-	if (lkl_init(&lkl_host_ops) < 0)
-		return 1;
-	disk_id = lkl_disk_add(&disk);
-	if (disk_id < 0) {
-		fprintf(stderr, "%s: cannot add disk: %s\n", image, lkl_strerror(disk_id));
-		return 1;
-	}
-	ret = lkl_start_kernel("mem=256M");
-	if (ret < 0) {
-		fprintf(stderr, "cannot start the kernel: %s\n", lkl_strerror((int)ret));
-		return 1;
-	}
-	ret = lkl_mount_dev(disk_id, part, fstype, cpfrom ? LKL_MS_RDONLY : 0, NULL, mnt, sizeof(mnt));
-	if (ret < 0) {
-		fprintf(stderr, "%s: cannot mount (%s): %s\n", image, fstype, lkl_strerror((int)ret));
-		lkl_sys_halt();
-		return 1;
-	}
+	if (cptofs)
+		lkl_sys_umask(0);
 	clock_gettime(CLOCK_MONOTONIC, &started);
 	tty = isatty(STDERR_FILENO);
-
-	for (i = optind; i < argc - 1; i++) {
-		if (cpfrom) {
-			char src[PATH_MAX];
-
-			snprintf(src, sizeof(src), "%s/%s", mnt, argv[i][0] == '/' ? argv[i] + 1 : argv[i]);
-			if (!strcmp(argv[i], "/") || !strcmp(argv[i], "."))
-				snprintf(src, sizeof(src), "%s", mnt);
-			if (!strcmp(argv[i], "/") || !strcmp(argv[i], "."))
-				copy_dir_contents(&lkl_fsops, src, &host_fsops, argv[argc - 1]);
-			else
-				copy_source(&lkl_fsops, src, &host_fsops, argv[argc - 1]);
-		} else {
-			const char *d = argv[argc - 1];
-
-			snprintf(dst, sizeof(dst), "%s/%s", mnt, d[0] == '/' ? d + 1 : d);
-			copy_source(&host_fsops, argv[i], &lkl_fsops, dst);
-		}
-	}
+	copy_all();
 	progress(1);
-
-	/* Remount read-only first so that the image's journal is clean. */
-	if (!cpfrom) {
-		char dev[32];
-
-		snprintf(dev, sizeof(dev), "/dev/%s", mnt + 5);
-		lkl_sys_sync();
-		ret = lkl_sys_mount(dev, mnt, (char *)fstype, LKL_MS_REMOUNT | LKL_MS_RDONLY, NULL);
-		if (ret < 0 && ret != -LKL_EBUSY)
-			fail(mnt, ret);
+	unmount_image(disk_id);
+	if (close(disk.fd) < 0) {
+		fprintf(stderr, "%s: %s: %s\n", prog, opt.image, strerror(errno));
+		errors++;
 	}
-	ret = lkl_umount_dev(disk_id, part, 0, 1000);
-	if (ret < 0)
-		fail("umount", ret);
-	lkl_sys_halt();
-	lkl_cleanup();
-	close(disk.fd);
 	return errors ? 1 : 0;
 }

@@ -50,6 +50,15 @@ int liblinux_disk_rw(int id, unsigned int type, unsigned long long sector, void 
 	return ops_of(&d)->request(d, &req);
 }
 
+/* liblinux_disk_rwv performs one request on n buffers, consecutive on the disk. */
+int liblinux_disk_rwv(int id, unsigned int type, unsigned long long sector, struct iovec *iov, int n)
+{
+	struct lkl_disk d = disks[id].disk;
+	struct lkl_blk_req req = { type, 0, sector, iov, n };
+
+	return ops_of(&d)->request(d, &req);
+}
+
 int lkl_disk_add(struct lkl_disk *disk)
 {
 	int id, ret;

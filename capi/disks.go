@@ -2,15 +2,18 @@ package main
 
 /*
 #include <stdlib.h>
+#include <sys/uio.h>
 #include <lkl_host.h>
 
 int liblinux_disk_used(int id);
 int liblinux_disk_capacity(int id, unsigned long long *res);
 int liblinux_disk_rw(int id, unsigned int type, unsigned long long sector, void *buf, unsigned long len);
+int liblinux_disk_rwv(int id, unsigned int type, unsigned long long sector, struct iovec *iov, int n);
 */
 import "C"
 
 import (
+	"runtime"
 	"unsafe"
 
 	"liblinux/abi"
@@ -38,6 +41,28 @@ func (d cDisk) rw(typ C.uint, p []byte, off int64) error {
 		buf = unsafe.Pointer(unsafe.SliceData(p))
 	}
 	if C.liblinux_disk_rw(d.id, typ, C.ulonglong(off/512), buf, C.ulong(len(p))) != C.LKL_DEV_BLK_STATUS_OK {
+		return abi.EIO
+	}
+	return nil
+}
+
+// ReadVAt implements block.VectorReader: one request with a buffer per
+// cache page, as virtio-blk hands LKL's host a request of several
+// segments.
+func (d cDisk) ReadVAt(bufs [][]byte, off int64) error {
+	iov := make([]C.struct_iovec, len(bufs))
+	var pin runtime.Pinner
+	defer pin.Unpin()
+	for i, b := range bufs {
+		if len(b) == 0 {
+			continue
+		}
+		p := unsafe.SliceData(b)
+		pin.Pin(p) // the page cache's memory comes from the host: usually a no-op
+		iov[i].iov_base = unsafe.Pointer(p)
+		iov[i].iov_len = C.size_t(len(b))
+	}
+	if C.liblinux_disk_rwv(d.id, C.LKL_DEV_BLK_TYPE_READ, C.ulonglong(off/512), unsafe.SliceData(iov), C.int(len(iov))) != C.LKL_DEV_BLK_STATUS_OK {
 		return abi.EIO
 	}
 	return nil

@@ -144,10 +144,13 @@ int lkl_dirfd(struct lkl_dir *dir)
 
 /*
  * lkl_mount_fs mounts a pseudo file system (proc, sysfs, ...) of type
- * fstype on /<fstype>, creating the directory if needed. Returns 0 when
- * mounted, 1 when something is already mounted there (EBUSY), or a
- * negative errno. A directory it created is removed again if the mount
- * fails.
+ * fstype on /<fstype>, creating the directory if needed (mode 0377 less
+ * the umask, as LKL's). Returns 0 when mounted, 1 when the mount fails
+ * with EBUSY, which is how it is "already mounted": the kernel refuses
+ * the same filesystem again on the root of its own mount (sysfs,
+ * devtmpfs), while proc, a filesystem per mount, stacks and gives 0, as
+ * on Linux. Otherwise a negative errno; a directory it created is
+ * removed again if the mount fails.
  */
 int lkl_mount_fs(char *fstype)
 {
@@ -165,7 +168,7 @@ int lkl_mount_fs(char *fstype)
 	dir[0] = '/';
 	memcpy(dir + 1, fstype, len + 1);
 
-	ret = lkl_sys_mkdirat(LKL_AT_FDCWD, dir, 0700);
+	ret = lkl_sys_mkdirat(LKL_AT_FDCWD, dir, 0377);
 	if (ret != 0 && ret != -LKL_EEXIST) {
 		lkl_perror("mount_fs mkdir", (int)ret);
 		return (int)ret;

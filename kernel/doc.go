@@ -16,7 +16,12 @@
 //	        locks.Table.mu (file locks: a close drops POSIX locks)
 //	          vfs locks (see package vfs)
 //	            Log.mu
-//	              ktime.Clock locks, mm.Allocator.mu (leaves)
+//	              ktime.Clock locks, mm.Allocator locks (leaves)
+//
+// Most calls take none of these: FD lookups and closes, the root and
+// working directory, credentials and resource limits are read or changed
+// with atomics (copy-on-write snapshots, per-CPU counts), so threads of
+// one process meet only on the locks of what they really share.
 //
 // Host ops that may block (print, timers' SetOneshot aside) are never
 // called with a kernel lock held; Log collects messages under Log.mu and

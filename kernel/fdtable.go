@@ -9,53 +9,92 @@ import (
 	"liblinux/kernel/vfs"
 )
 
-// fdEntry is one descriptor: a file and its close-on-exec flag.
-type fdEntry struct {
-	file    *vfs.File
-	cloexec bool
+// fdChunk is 64 descriptors: their files and their FD_CLOEXEC flags (a
+// bit each), as Linux's fd array and close_on_exec bitmap. A chunk never
+// moves once made, so a slot can be emptied without the table's lock.
+type fdChunk struct {
+	files   [64]atomic.Pointer[vfs.File]
+	cloexec atomic.Uint64 // changed under FDTable.mu
 }
 
-// fdArray is an immutable-size array of slots; a bigger one replaces it.
-type fdArray struct {
-	slots []atomic.Pointer[fdEntry]
+// fdDir lists the chunks; a bigger one (sharing the chunks) replaces it.
+type fdDir struct {
+	chunks []*fdChunk
+}
+
+// slot returns fd's slot, or nil past the end.
+func (d *fdDir) slot(fd int) *atomic.Pointer[vfs.File] {
+	if fd < 0 || fd>>6 >= len(d.chunks) {
+		return nil
+	}
+	return &d.chunks[fd>>6].files[fd&63]
+}
+
+// setCloexec sets or clears fd's flag. Preconditions: FDTable.mu is held.
+func (d *fdDir) setCloexec(fd int, on bool) {
+	w, bit := &d.chunks[fd>>6].cloexec, uint64(1)<<(fd&63)
+	old := w.Load()
+	switch {
+	case on && old&bit == 0:
+		w.Store(old | bit)
+	case !on && old&bit != 0:
+		w.Store(old &^ bit)
+	}
+}
+
+func (d *fdDir) isCloexec(fd int) bool {
+	return d.chunks[fd>>6].cloexec.Load()&(1<<(fd&63)) != 0
 }
 
 // FDTable is a process's file descriptor table. Lookups (every read and
-// write) take no lock: they load the current array and the slot
-// atomically, as Linux's RCU fd table does. Changes take mu.
+// write) take no lock: they load the current directory of chunks and the
+// slot atomically, as Linux's RCU fd table does. Closing takes no lock
+// either: it empties the slot and lowers the hint of the lowest free
+// descriptor, so the threads of a process opening and closing files at
+// once wait for each other only while they open. Installing takes mu.
+// A descriptor costs no allocation beyond its File.
 type FDTable struct {
-	mu     sync.Mutex
-	arr    atomic.Pointer[fdArray]
-	used   int // open descriptors; protected by mu
-	lowest int // no free slot below this; protected by mu
+	mu  sync.Mutex
+	dir atomic.Pointer[fdDir] // replaced under mu
+
+	// hint says that no slot below its low 32 bits is free. Its high 32
+	// bits count the closes that lowered it: an install raises it only
+	// if no close changed it since the install read it, so a slot closed
+	// during an install is never left below the hint.
+	hint atomic.Uint64
 
 	// locks drops the process's POSIX record locks on an inode when it
 	// closes a descriptor of it (Linux's filp_close); immutable.
 	locks *locks.Table
+
+	// The padding makes the table one whole cache line (the allocator
+	// then gives it a line of its own): its lock and hint move between
+	// the CPUs of the process's threads, and nothing else should.
+	_ [32]byte
 }
 
 func newFDTable(l *locks.Table) *FDTable {
 	t := &FDTable{locks: l}
-	t.arr.Store(&fdArray{slots: make([]atomic.Pointer[fdEntry], 64)})
+	t.dir.Store(&fdDir{chunks: []*fdChunk{new(fdChunk)}})
 	return t
 }
 
 // Get returns the file for fd with a reference the caller must drop.
 func (t *FDTable) Get(fd int32) (*vfs.File, error) {
+	s := t.dir.Load().slot(int(fd))
+	if s == nil {
+		return nil, abi.EBADF
+	}
 	for {
-		arr := t.arr.Load()
-		if fd < 0 || int(fd) >= len(arr.slots) {
+		f := s.Load()
+		if f == nil {
 			return nil, abi.EBADF
 		}
-		e := arr.slots[fd].Load()
-		if e == nil {
-			return nil, abi.EBADF
-		}
-		if e.file.TryIncRef() {
-			if arr.slots[fd].Load() == e {
-				return e.file, nil
+		if f.TryIncRef() {
+			if s.Load() == f {
+				return f, nil
 			}
-			e.file.DecRef()
+			f.DecRef()
 		}
 		// Raced with close or dup2 on this fd: look again.
 	}
@@ -67,25 +106,27 @@ func (t *FDTable) GetFlags(fd int32) (*vfs.File, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	e := t.arr.Load().slots[fd].Load()
-	return f, e != nil && e.cloexec, nil
+	return f, t.dir.Load().isCloexec(int(fd)), nil
 }
 
-// growLocked makes room for fd. Preconditions: mu is held.
-func (t *FDTable) growLocked(fd int) {
-	arr := t.arr.Load()
-	if fd < len(arr.slots) {
-		return
+// growLocked makes room for fd: the table doubles (from 64) until it
+// does, as Size reports. Preconditions: mu is held.
+func (t *FDTable) growLocked(fd int) *fdDir {
+	d := t.dir.Load()
+	if fd>>6 < len(d.chunks) {
+		return d
 	}
-	n := len(arr.slots)
-	for n <= fd {
+	n := len(d.chunks)
+	for n<<6 <= fd {
 		n *= 2
 	}
-	next := &fdArray{slots: make([]atomic.Pointer[fdEntry], n)}
-	for i := range arr.slots {
-		next.slots[i].Store(arr.slots[i].Load())
+	next := &fdDir{chunks: make([]*fdChunk, n)}
+	copy(next.chunks, d.chunks)
+	for i := len(d.chunks); i < n; i++ {
+		next.chunks[i] = new(fdChunk)
 	}
-	t.arr.Store(next)
+	t.dir.Store(next)
+	return next
 }
 
 // Install puts f at the lowest free descriptor >= min, below limit, and
@@ -93,24 +134,28 @@ func (t *FDTable) growLocked(fd int) {
 func (t *FDTable) Install(f *vfs.File, min int32, cloexec bool, limit uint64) (int32, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	start := int(min)
-	if start < t.lowest {
-		start = t.lowest
-	}
-	fd := start
-	arr := t.arr.Load()
-	for fd < len(arr.slots) && arr.slots[fd].Load() != nil {
+	h := t.hint.Load()
+	lowest := int(uint32(h))
+	fd := max(int(min), lowest)
+	d := t.dir.Load()
+	for {
+		s := d.slot(fd)
+		if s == nil || s.Load() == nil {
+			break
+		}
 		fd++
 	}
 	if uint64(fd) >= limit {
 		return -1, abi.EMFILE
 	}
-	t.growLocked(fd)
+	d = t.growLocked(fd)
 	f.IncRef()
-	t.arr.Load().slots[fd].Store(&fdEntry{file: f, cloexec: cloexec})
-	t.used++
-	if int(min) <= t.lowest {
-		t.lowest = fd + 1
+	d.setCloexec(fd, cloexec)
+	d.slot(fd).Store(f)
+	if int(min) <= lowest {
+		// Every slot from lowest to fd is taken now, unless a close
+		// changed the hint meanwhile (then it stays).
+		t.hint.CompareAndSwap(h, h&^0xffffffff|uint64(fd+1))
 	}
 	return int32(fd), nil
 }
@@ -121,16 +166,14 @@ func (t *FDTable) InstallAt(fd int32, f *vfs.File, cloexec bool, limit uint64) e
 		return abi.EBADF
 	}
 	t.mu.Lock()
-	t.growLocked(int(fd))
+	d := t.growLocked(int(fd))
 	f.IncRef()
-	old := t.arr.Load().slots[fd].Swap(&fdEntry{file: f, cloexec: cloexec})
-	if old == nil {
-		t.used++
-	}
+	d.setCloexec(int(fd), cloexec)
+	old := d.slot(int(fd)).Swap(f)
 	t.mu.Unlock()
 	if old != nil {
-		t.locks.Closed(t, old.file)
-		old.file.DecRef()
+		t.locks.Closed(t, old)
+		old.DecRef()
 	}
 	return nil
 }
@@ -138,37 +181,35 @@ func (t *FDTable) InstallAt(fd int32, f *vfs.File, cloexec bool, limit uint64) e
 // Remove closes fd and returns its file (with the table's reference,
 // which the caller drops).
 func (t *FDTable) Remove(fd int32) (*vfs.File, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	arr := t.arr.Load()
-	if fd < 0 || int(fd) >= len(arr.slots) {
+	s := t.dir.Load().slot(int(fd))
+	if s == nil {
 		return nil, abi.EBADF
 	}
-	e := arr.slots[fd].Swap(nil)
-	if e == nil {
+	f := s.Swap(nil)
+	if f == nil {
 		return nil, abi.EBADF
 	}
-	t.used--
-	if int(fd) < t.lowest {
-		t.lowest = int(fd)
+	for {
+		h := t.hint.Load()
+		lowest := min(uint64(fd), h&0xffffffff)
+		if t.hint.CompareAndSwap(h, (h>>32+1)<<32|lowest) {
+			break
+		}
 	}
-	t.locks.Closed(t, e.file)
-	return e.file, nil
+	t.locks.Closed(t, f)
+	return f, nil
 }
 
 // SetCloexec sets or clears FD_CLOEXEC.
 func (t *FDTable) SetCloexec(fd int32, on bool) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	arr := t.arr.Load()
-	if fd < 0 || int(fd) >= len(arr.slots) {
+	d := t.dir.Load()
+	s := d.slot(int(fd))
+	if s == nil || s.Load() == nil {
 		return abi.EBADF
 	}
-	e := arr.slots[fd].Load()
-	if e == nil {
-		return abi.EBADF
-	}
-	arr.slots[fd].Store(&fdEntry{file: e.file, cloexec: on})
+	d.setCloexec(int(fd), on)
 	return nil
 }
 
@@ -176,26 +217,40 @@ func (t *FDTable) SetCloexec(fd int32, on bool) error {
 func (t *FDTable) Fork() *FDTable {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	arr := t.arr.Load()
-	n := &FDTable{used: t.used, lowest: t.lowest, locks: t.locks}
-	na := &fdArray{slots: make([]atomic.Pointer[fdEntry], len(arr.slots))}
-	for i := range arr.slots {
-		if e := arr.slots[i].Load(); e != nil {
-			e.file.IncRef()
-			na.slots[i].Store(&fdEntry{file: e.file, cloexec: e.cloexec})
+	d := t.dir.Load()
+	n := &FDTable{locks: t.locks}
+	nd := &fdDir{chunks: make([]*fdChunk, len(d.chunks))}
+	lowest := -1 // the copy's first free slot (closes may run meanwhile)
+	for i, c := range d.chunks {
+		nc := new(fdChunk)
+		for j := range c.files {
+			if f := c.files[j].Load(); f != nil {
+				f.IncRef()
+				nc.files[j].Store(f)
+			} else if lowest < 0 {
+				lowest = i<<6 | j
+			}
 		}
+		nc.cloexec.Store(c.cloexec.Load())
+		nd.chunks[i] = nc
 	}
-	n.arr.Store(na)
+	if lowest < 0 {
+		lowest = len(nd.chunks) << 6
+	}
+	n.hint.Store(uint64(lowest))
+	n.dir.Store(nd)
 	return n
 }
 
 // Fds returns the open descriptors in order.
 func (t *FDTable) Fds() []int32 {
-	arr := t.arr.Load()
+	d := t.dir.Load()
 	var out []int32
-	for i := range arr.slots {
-		if arr.slots[i].Load() != nil {
-			out = append(out, int32(i))
+	for i, c := range d.chunks {
+		for j := range c.files {
+			if c.files[j].Load() != nil {
+				out = append(out, int32(i<<6|j))
+			}
 		}
 	}
 	return out

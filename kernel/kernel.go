@@ -102,7 +102,7 @@ func Boot(ops hostops.Ops, cmdline string, setup Setup) (*Kernel, error) {
 	k.Log.Printf(LogNotice, "Command line: %s", k.Cmdline.Raw)
 	k.Mem = mm.New(ops, k.Cmdline.Mem)
 	k.VFS = vfs.New()
-	k.pipeDev = 12
+	k.pipeDev = k.VFS.NewAnonDev()
 
 	ctx := &bootContext{k: k, creds: vfs.RootCreds()}
 	if setup != nil {
@@ -117,7 +117,7 @@ func Boot(ops hostops.Ops, cmdline string, setup Setup) (*Kernel, error) {
 	root := k.VFS.Root()
 	k.init = &ThreadGroup{k: k, PID: 1, fs: newFSContext(root), files: newFDTable(&k.locks)}
 	k.init.creds.Store(vfs.RootCreds())
-	k.init.rlimits = defaultRlimits()
+	k.init.rlimits.Store(defaultRlimits(k.Mem.Limit()))
 	k.groups[1] = k.init
 	k.lastPID = 1
 	k.Log.Printf(LogInfo, "liblinux: kernel running")

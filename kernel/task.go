@@ -18,43 +18,62 @@ type ThreadGroup struct {
 	PID    int32        // immutable
 	Parent *ThreadGroup // nil for pid 1; immutable
 
+	creds atomic.Pointer[vfs.Creds] // copy-on-write: replaced, never modified
+	fs    *FSContext                // immutable pointer
+	files *FDTable                  // immutable pointer
+
+	// mu serialises changes to the limits. Readers (every open checks
+	// RLIMIT_NOFILE) load the pointer and take no lock, so the group's
+	// hot fields above stay in a cache line no call writes.
 	mu      sync.Mutex
-	creds   atomic.Pointer[vfs.Creds] // copy-on-write: replaced, never modified
-	fs      *FSContext                // immutable pointer
-	files   *FDTable                  // immutable pointer
-	rlimits [abi.RLIM_NLIMITS]Rlimit
+	rlimits atomic.Pointer[rlimitSet] // copy-on-write: replaced under mu, never modified
+
 	threads int // live tasks; protected by Kernel.tasksMu
+
+	// The padding keeps the group, read on every call, in lines of its
+	// own (two lines: the allocator aligns it), away from whatever object
+	// the allocator would put next to it.
+	_ [56]byte
 }
+
+// rlimitSet is one value of a group's resource limits.
+type rlimitSet [abi.RLIM_NLIMITS]Rlimit
 
 // Rlimit is one resource limit.
 type Rlimit struct{ Cur, Max uint64 }
 
-func defaultRlimits() [abi.RLIM_NLIMITS]Rlimit {
-	var r [abi.RLIM_NLIMITS]Rlimit
+// defaultRlimits are the limits of init in a kernel with mem bytes of
+// memory: Linux's INIT_RLIMITS, with RLIMIT_NPROC and RLIMIT_SIGPENDING
+// set from max_threads as fork_init does (memory over 8 kernel stacks of
+// LKL's THREAD_SIZE, one page, within [20, FUTEX_TID_MASK], halved).
+func defaultRlimits(mem int64) *rlimitSet {
+	r := new(rlimitSet)
 	for i := range r {
 		r[i] = Rlimit{abi.RLIM_INFINITY, abi.RLIM_INFINITY}
 	}
+	const threadSize = 4096
+	maxThreads := min(max(uint64(mem)/(threadSize*8), 20), 0x3fffffff)
 	r[abi.RLIMIT_NOFILE] = Rlimit{1024, 4096}
 	r[abi.RLIMIT_STACK] = Rlimit{8 << 20, abi.RLIM_INFINITY}
 	r[abi.RLIMIT_CORE] = Rlimit{0, abi.RLIM_INFINITY}
 	r[abi.RLIMIT_MEMLOCK] = Rlimit{8 << 20, 8 << 20}
 	r[abi.RLIMIT_MSGQUEUE] = Rlimit{819200, 819200}
-	r[abi.RLIMIT_NPROC] = Rlimit{63672, 63672}
-	r[abi.RLIMIT_SIGPENDING] = Rlimit{63672, 63672}
+	r[abi.RLIMIT_NPROC] = Rlimit{maxThreads / 2, maxThreads / 2}
+	r[abi.RLIMIT_SIGPENDING] = Rlimit{maxThreads / 2, maxThreads / 2}
+	r[abi.RLIMIT_NICE] = Rlimit{0, 0}
+	r[abi.RLIMIT_RTPRIO] = Rlimit{0, 0}
 	return r
 }
 
 // Rlimit returns a resource limit.
-func (g *ThreadGroup) Rlimit(res int) Rlimit {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.rlimits[res]
-}
+func (g *ThreadGroup) Rlimit(res int) Rlimit { return g.rlimits.Load()[res] }
 
 // SetRlimit changes a resource limit.
 func (g *ThreadGroup) SetRlimit(res int, r Rlimit) {
 	g.mu.Lock()
-	g.rlimits[res] = r
+	next := *g.rlimits.Load()
+	next[res] = r
+	g.rlimits.Store(&next)
 	g.mu.Unlock()
 }
 
@@ -93,6 +112,11 @@ type Task struct {
 	// Args holds the arguments of the system call the task is running.
 	// Only the task's own host thread touches it.
 	Args SyscallArgs
+
+	// Every call writes inSyscall and Args: the padding makes a Task
+	// exactly two cache lines (the allocator then places it on a line
+	// boundary), so tasks running on different CPUs share no line.
+	_ [40]byte
 }
 
 // SyscallArgs are the six raw arguments of a system call.
@@ -121,6 +145,9 @@ func (t *Task) Creds() *vfs.Creds { return t.Group().Creds() }
 
 // Now implements vfs.Context.
 func (t *Task) Now() vfs.Time { return vfs.TimeFromNanos(t.k.Clock.Realtime()) }
+
+// FileSizeLimit implements vfs.FileSizeLimiter: RLIMIT_FSIZE's soft value.
+func (t *Task) FileSizeLimit() uint64 { return t.Group().Rlimit(abi.RLIMIT_FSIZE).Cur }
 
 // allocPIDLocked returns an unused pid. Preconditions: tasksMu is held.
 func (k *Kernel) allocPIDLocked() int32 {
@@ -194,7 +221,7 @@ func (k *Kernel) NewThreadGroupLeader(t *Task) error {
 	}
 	g := &ThreadGroup{k: k, PID: t.TID, Parent: old, fs: old.fs.Clone(), files: old.files.Fork()}
 	g.creds.Store(old.Creds())
-	g.rlimits = old.rlimits
+	g.rlimits.Store(old.rlimits.Load()) // shared until either changes
 	g.threads = 1
 	old.threads--
 	k.groups[g.PID] = g

@@ -222,6 +222,28 @@ static void test_sysfs(void)
 	CHECK_EQ("  is 5:1", dev, 0x501);
 }
 
+/*
+ * lkl_mount_fs reports "already mounted" (1) when the mount fails with
+ * EBUSY: a second sysfs or devtmpfs on its own mountpoint. proc is a
+ * filesystem per mount on Linux (since 5.8): a second one stacks (0).
+ */
+static void test_mount_fs(void)
+{
+	struct lkl_stat st;
+
+	CHECK_EQ("mount_fs sysfs again", lkl_mount_fs("sysfs"), 1);
+	CHECK_EQ("mount_fs devtmpfs", lkl_mount_fs("devtmpfs"), 0);
+	CHECK_EQ("mount_fs devtmpfs again", lkl_mount_fs("devtmpfs"), 1);
+	CHECK_EQ("mount_fs proc again stacks", lkl_mount_fs("proc"), 0);
+	CHECK_EQ("umount the second proc", lkl_sys_umount("/proc", 0), 0);
+	CHECK_EQ("mount_fs unknown type", lkl_mount_fs("nosuchfs"), -LKL_ENODEV);
+	CHECK_EQ("  its directory is removed", lkl_sys_stat("/nosuchfs", &st), -LKL_ENOENT);
+	CHECK_EQ("mount_fs tmpfs", lkl_mount_fs("tmpfs"), 0);
+	CHECK_EQ("umount /tmpfs", lkl_sys_umount("/tmpfs", 0), 0);
+	CHECK_EQ("stat /tmpfs", lkl_sys_stat("/tmpfs", &st), 0);
+	CHECK_EQ("  made with mode 0377 less the umask", st.st_mode, LKL_S_IFDIR | 0355);
+}
+
 int main(void)
 {
 	lkl_host_ops.print = capture;
@@ -231,6 +253,7 @@ int main(void)
 	test_fifo();
 	test_proc();
 	test_sysfs();
+	test_mount_fs();
 	CHECK_EQ("halt", lkl_sys_halt(), 0);
 	lkl_cleanup();
 	return test_done();

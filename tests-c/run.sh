@@ -87,6 +87,8 @@ fi
 run "python ctypes" python3 tests-c/ctypes_test.py build/liblinux.so
 run "tools (cptofs, fs2tar)" bash tests-c/tools.sh
 run "dual (host vs liblinux)" tests-c/dual/run.sh
+run "dual on ext4 (host vs liblinux)" tests-c/dual/run.sh --ext4
+DUAL_MKFS_OPTS="-b 4096" run "dual on ext4 -b 4096 (host vs liblinux)" tests-c/dual/run.sh --ext4
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,13 +5,22 @@
 // A filesystem sees a *Device: a range of 512-byte sectors with cached,
 // block-sized reads and writes, readahead for sequential reads, and
 // writeback on Sync. The host's block ops are only ever called from this
-// package, never while a filesystem or VFS lock is held by this package.
+// package, never while it holds a lock of its own other than Device.wbMu
+// (which only writebacks take).
+// Misses are read in one host request per run of pages (straight into the
+// cache pages when the disk takes vectored reads), with windows that grow
+// for sequential streams (readahead.go); a long stream's pages are reused
+// once consumed (Device.putUsed). Sectors that a write fills entirely are
+// not read first (sectors.go), and writeback sends each run of
+// consecutive dirty pages in one request.
 //
 // Lock order:
 //
-//	Device.mu (cache index)
-//	  buffer.mu (one buffer's contents)
-//	    mm.Allocator.mu
+//	Device.wbMu (one writeback at a time; held across its host writes)
+//	  page.mu (one cached page's contents; writeback holds a run of
+//	           them, in ascending page order)
+//	    Device.mu (cache index, LRU list, dirty set, readahead state)
+//	      mm.Allocator.mu
 package block
 
 import "liblinux/kernel/vfs"
@@ -30,6 +39,14 @@ type Disk interface {
 	WriteAt(p []byte, off int64) error
 	// Flush makes written data durable (the host's FLUSH request).
 	Flush() error
+}
+
+// VectorReader is implemented by disks that can fill several buffers,
+// consecutive on the disk, with one request (the host's scatter-gather
+// I/O): the cache then reads straight into its pages. The rules of
+// Disk.ReadAt apply to the whole request.
+type VectorReader interface {
+	ReadVAt(bufs [][]byte, off int64) error
 }
 
 // Mounter is implemented by filesystem types that live on a block device

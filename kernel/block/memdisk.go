@@ -11,6 +11,7 @@ import (
 type MemDisk struct {
 	mu       sync.Mutex
 	data     []byte // protected by mu
+	Reads    int    // read requests; protected by mu
 	Writes   int    // write requests; protected by mu
 	Flushes  int    // protected by mu
 	ReadOnly bool   // refuse writes with EIO (immutable)
@@ -36,6 +37,25 @@ func (m *MemDisk) ReadAt(p []byte, off int64) error {
 		return abi.EIO
 	}
 	copy(p, m.data[off:])
+	m.Reads++
+	return nil
+}
+
+// ReadVAt implements VectorReader.
+func (m *MemDisk) ReadVAt(bufs [][]byte, off int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := 0
+	for _, b := range bufs {
+		n += len(b)
+	}
+	if off < 0 || off+int64(n) > int64(len(m.data)) {
+		return abi.EIO
+	}
+	for _, b := range bufs {
+		off += int64(copy(b, m.data[off:]))
+	}
+	m.Reads++
 	return nil
 }
 

@@ -213,7 +213,7 @@ func TestProcPidFiles(t *testing.T) {
 	if m := e.cat("/proc/self/mounts"); m != "rootfs / tmpfs rw 0 0\ndevtmpfs /dev devtmpfs rw,relatime,mode=755 0 0\nnone /proc proc rw,relatime 0 0\n" {
 		t.Errorf("mounts:\n%s", m)
 	}
-	if got := names(e.list("/proc/self")); strings.Join(got, " ") != "task fd fdinfo environ status limits comm cmdline stat cwd root exe mounts" {
+	if got := names(e.list("/proc/self")); strings.Join(got, " ") != "task fd fdinfo environ status limits comm cmdline stat cwd root exe mounts mountinfo" {
 		t.Errorf("/proc/self lists %v", got)
 	}
 	st := e.stat("/proc/self/environ")

@@ -71,8 +71,11 @@ const (
 type memFile struct{ kind memKind }
 
 func newMemFile(kind memKind) vfs.FileOps {
-	if kind == memRandom {
-		return &randomFile{memFile{kind}}
+	switch kind {
+	case memRandom:
+		return &randomFile{randomFasync{memFile{kind}}}
+	case memURandom:
+		return &randomFasync{memFile{kind}}
 	}
 	return &memFile{kind}
 }
@@ -144,6 +147,13 @@ func (f *memFile) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error
 // Release implements vfs.FileOps.
 func (f *memFile) Release() {}
 
+// randomFasync marks random and urandom as files that F_SETFL may make
+// O_ASYNC (Linux's random_fasync); null, zero and full are not.
+type randomFasync struct{ memFile }
+
+// Fasync marks the file (see randomFasync).
+func (f *randomFasync) Fasync() {}
+
 // Seek implements vfs.Seeker.
 func (f *memFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error) {
 	return 0, nil
@@ -152,7 +162,7 @@ func (f *memFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, erro
 // randomFile is /dev/random, which polls readable but not writable
 // (Linux's random_poll once the pool is ready; urandom has no poll and is
 // both).
-type randomFile struct{ memFile }
+type randomFile struct{ randomFasync }
 
 // Readiness implements vfs.Waitable.
 func (f *randomFile) Readiness(mask uint32) uint32 {

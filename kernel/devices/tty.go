@@ -50,3 +50,6 @@ func (c *consoleFile) Release() {}
 
 // Stream implements vfs.Streamer.
 func (c *consoleFile) Stream() bool { return true }
+
+// Fasync marks a file that F_SETFL may make O_ASYNC (a terminal).
+func (c *consoleFile) Fasync() {}

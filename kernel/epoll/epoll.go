@@ -5,8 +5,10 @@
 //
 // Lock order:
 //
-//	Epoll.mu
-//	  locks of watched files (their Readiness)
+//	nestMu (adding an epoll instance to another)
+//	  Epoll.mu
+//	    locks of watched files (their Readiness)
+//	    watchMu (leaf)
 //	waiter.Queue.mu of a watched file
 //	  Epoll.readyMu (leaf; the wake-up callback takes only this)
 //	    waiter.Queue.mu of the epoll itself
@@ -46,7 +48,23 @@ type Epoll struct {
 	ready   []*item // protected by readyMu
 
 	queue waiter.Queue // waiters for events on this instance
+
+	// watchers counts the registrations of this instance in other
+	// instances, by watching instance; protected by watchMu.
+	watchers map[*Epoll]int
 }
+
+var (
+	// nestMu serialises EPOLL_CTL_ADD of an epoll instance, so that the
+	// loop and depth check sees every other nesting being made.
+	nestMu sync.Mutex
+	// watchMu protects every Epoll.watchers.
+	watchMu sync.Mutex
+)
+
+// maxNests is how many epoll instances may be stacked below the top one
+// (Linux's EP_MAX_NESTS).
+const maxNests = 4
 
 var (
 	_ vfs.FileOps  = (*Epoll)(nil)
@@ -67,6 +85,10 @@ func (ep *Epoll) AnonName() string { return "[eventpoll]" }
 
 // Stream reports that an epoll file has no position.
 func (ep *Epoll) Stream() bool { return true }
+
+// Seek implements vfs.Seeker: lseek(2) succeeds and the position stays 0,
+// as Linux's noop_llseek.
+func (ep *Epoll) Seek(vfs.Context, int64, int64, int) (int64, error) { return 0, nil }
 
 // Release implements vfs.FileOps: drop every registration.
 func (ep *Epoll) Release() {
@@ -112,14 +134,36 @@ func (ep *Epoll) markReady(it *item) {
 const validEvents = abi.EPOLLIN | abi.EPOLLPRI | abi.EPOLLOUT | abi.EPOLLERR | abi.EPOLLHUP |
 	abi.EPOLLRDNORM | abi.EPOLLRDBAND | abi.EPOLLWRNORM | abi.EPOLLWRBAND | abi.EPOLLMSG | abi.EPOLLRDHUP
 
-// Ctl implements epoll_ctl(2) for file f at descriptor fd.
+// exclusiveOK are the only bits EPOLL_CTL_ADD accepts with EPOLLEXCLUSIVE.
+const exclusiveOK = abi.EPOLLIN | abi.EPOLLOUT | abi.EPOLLERR | abi.EPOLLHUP | abi.EPOLLWAKEUP |
+	abi.EPOLLET | abi.EPOLLEXCLUSIVE
+
+// Ctl implements epoll_ctl(2) for file f at descriptor fd, once the caller
+// has checked that f supports poll and is not ep itself. EINVAL for
+// EPOLLEXCLUSIVE with EPOLL_CTL_MOD, with an epoll target, or with any
+// event or flag outside exclusiveOK (EPOLLONESHOT, EPOLLPRI, ...), before
+// the interest list is looked at; EINVAL for EPOLL_CTL_MOD of an item
+// added with EPOLLEXCLUSIVE.
 func (ep *Epoll) Ctl(op int, fd int32, f *vfs.File, events uint32, data uint64) error {
-	if _, isEpoll := f.Ops().(*Epoll); isEpoll && f.Ops() == vfs.FileOps(ep) {
-		return abi.EINVAL
-	}
 	w, ok := f.Waitable()
 	if !ok {
 		return abi.EPERM
+	}
+	if op != abi.EPOLL_CTL_DEL && events&abi.EPOLLEXCLUSIVE != 0 {
+		if op == abi.EPOLL_CTL_MOD {
+			return abi.EINVAL
+		}
+		if _, isEpoll := f.Ops().(*Epoll); op == abi.EPOLL_CTL_ADD && (isEpoll || events&^exclusiveOK != 0) {
+			return abi.EINVAL
+		}
+	}
+	child, isEpoll := f.Ops().(*Epoll)
+	if op == abi.EPOLL_CTL_ADD && isEpoll {
+		nestMu.Lock()
+		defer nestMu.Unlock()
+		if ep.wouldLoop(child) {
+			return abi.ELOOP
+		}
 	}
 	k := key{f, fd}
 	ep.mu.Lock()
@@ -127,15 +171,20 @@ func (ep *Epoll) Ctl(op int, fd int32, f *vfs.File, events uint32, data uint64) 
 	it := ep.items[k]
 	switch op {
 	case abi.EPOLL_CTL_ADD:
-		if events&abi.EPOLLEXCLUSIVE != 0 && events&(abi.EPOLLONESHOT|abi.EPOLLWAKEUP|^uint32(validEvents|abi.EPOLLET|abi.EPOLLEXCLUSIVE)) != 0 {
-			return abi.EINVAL
-		}
 		if it != nil {
 			return abi.EEXIST
 		}
 		it = &item{ep: ep, k: k, events: events, data: data}
 		it.entry = waiter.NewEntry(events&validEvents, func(uint32) { ep.markReady(it) })
 		ep.items[k] = it
+		if isEpoll {
+			watchMu.Lock()
+			if child.watchers == nil {
+				child.watchers = map[*Epoll]int{}
+			}
+			child.watchers[ep]++
+			watchMu.Unlock()
+		}
 		w.EventRegister(it.entry)
 		f.OnRelease(func() { ep.forget(k) })
 		if f.Readiness(events&validEvents) != 0 {
@@ -145,7 +194,7 @@ func (ep *Epoll) Ctl(op int, fd int32, f *vfs.File, events uint32, data uint64) 
 		if it == nil {
 			return abi.ENOENT
 		}
-		if events&abi.EPOLLEXCLUSIVE != 0 || it.events&abi.EPOLLEXCLUSIVE != 0 {
+		if it.events&abi.EPOLLEXCLUSIVE != 0 {
 			return abi.EINVAL
 		}
 		it.events, it.data = events, data
@@ -167,6 +216,65 @@ func (ep *Epoll) Ctl(op int, fd int32, f *vfs.File, events uint32, data uint64) 
 	return nil
 }
 
+// wouldLoop reports whether adding child to ep makes a loop (ep is child
+// or below it) or a stack of more than maxNests instances below the top
+// one, counting those above ep and below child: Linux's ELOOP check.
+// Preconditions: nestMu is held; ep.mu is not.
+func (ep *Epoll) wouldLoop(child *Epoll) bool {
+	down := child.depthBelow(ep, 0)
+	return down > maxNests || down+1+ep.depthAbove(0) > maxNests
+}
+
+// depthBelow returns depth plus how many levels of epoll instances are
+// registered below ep, or more than maxNests if target is among them or
+// the walk goes deeper than that. ep's lock is taken alone, to list its
+// epoll items.
+func (ep *Epoll) depthBelow(target *Epoll, depth int) int {
+	if depth > maxNests {
+		return depth
+	}
+	ep.mu.Lock()
+	var children []*Epoll
+	for k := range ep.items {
+		if c, ok := k.file.Ops().(*Epoll); ok {
+			children = append(children, c)
+		}
+	}
+	ep.mu.Unlock()
+	deepest := depth
+	for _, c := range children {
+		if c == target {
+			return maxNests + 1
+		}
+		if d := c.depthBelow(target, depth+1); d > deepest {
+			deepest = d
+			if d > maxNests {
+				break
+			}
+		}
+	}
+	return deepest
+}
+
+// depthAbove returns depth plus how many levels of epoll instances watch
+// ep, stopping past maxNests.
+func (ep *Epoll) depthAbove(depth int) int {
+	if depth > maxNests {
+		return depth
+	}
+	watchMu.Lock()
+	parents := make([]*Epoll, 0, len(ep.watchers))
+	for p := range ep.watchers {
+		parents = append(parents, p)
+	}
+	watchMu.Unlock()
+	highest := depth
+	for _, p := range parents {
+		highest = max(highest, p.depthAbove(depth+1))
+	}
+	return highest
+}
+
 // forget drops the registration of a file that was closed for good.
 func (ep *Epoll) forget(k key) {
 	ep.mu.Lock()
@@ -181,6 +289,13 @@ func (ep *Epoll) forget(k key) {
 func (ep *Epoll) detach(it *item) {
 	if w, ok := it.k.file.Waitable(); ok {
 		w.EventUnregister(it.entry)
+	}
+	if child, ok := it.k.file.Ops().(*Epoll); ok {
+		watchMu.Lock()
+		if child.watchers[ep]--; child.watchers[ep] <= 0 {
+			delete(child.watchers, ep)
+		}
+		watchMu.Unlock()
 	}
 	ep.readyMu.Lock()
 	it.removed = true

@@ -63,6 +63,10 @@ func (e *EventFD) Attr() vfs.Attr {
 // (pread and pwrite fail with ESPIPE).
 func (e *EventFD) Stream() bool { return true }
 
+// Seek implements vfs.Seeker: lseek(2) succeeds and the position stays 0,
+// as Linux's noop_llseek.
+func (e *EventFD) Seek(vfs.Context, int64, int64, int) (int64, error) { return 0, nil }
+
 // Count returns the counter (/proc/<pid>/fdinfo's eventfd-count).
 func (e *EventFD) Count() uint64 {
 	e.mu.Lock()

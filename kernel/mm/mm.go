@@ -5,10 +5,17 @@
 // parameter. Exhaustion is ENOMEM (or ENOSPC where the filesystem says so),
 // never a host crash. All chunks go back to the host when the kernel halts.
 //
+// Threads allocating and freeing pages at once (a pipe's writer and
+// reader, files written in parallel) do not meet on one lock or counter:
+// each CPU keeps a few free pages of its own (as Linux's per-CPU page
+// lists) and its own part of the count of pages in use (percpu.Limited);
+// the shared free list and its lock are used a batch of pages at a time.
+//
 // Lock order:
 //
 //	Allocator.shrinkMu (taken and released before calling shrinkers)
-//	Allocator.mu (leaf; PageAlloc is called under it: it only allocates)
+//	pageCache.mu, Allocator.mu (leaves, never held together; PageAlloc
+//	is called under Allocator.mu: it only allocates)
 package mm
 
 import (
@@ -17,6 +24,7 @@ import (
 
 	"liblinux/abi"
 	"liblinux/hostops"
+	"liblinux/kernel/percpu"
 )
 
 // PageSize is the kernel page size.
@@ -25,17 +33,31 @@ const PageSize = 4096
 // chunkSize is how much is taken from the host at a time.
 const chunkSize = 256 << 10
 
+// cacheBatch is how many pages a CPU's cache takes from or gives back to
+// the shared free list at a time; it holds at most twice as many.
+const cacheBatch = 16
+
+// pageCache is one CPU's free pages, alone in its cache lines.
+type pageCache struct {
+	mu    sync.Mutex
+	pages [][]byte // protected by mu
+	_     [percpu.Stride - 32]byte
+}
+
 // Allocator hands out PageSize pages of host memory within a limit.
 type Allocator struct {
-	ops   hostops.Ops
-	limit int64 // bytes; immutable
+	ops    hostops.Ops
+	limit  int64 // bytes; immutable
+	npages int64 // limit in pages; immutable
 
-	used atomic.Int64 // bytes in pages handed out
+	used   percpu.Limited // pages handed out
+	closed atomic.Bool    // Close ran: no more pages
+
+	caches [percpu.Slots]pageCache
 
 	mu     sync.Mutex
 	free   [][]byte // free pages; protected by mu
 	chunks [][]byte // host chunks; protected by mu
-	closed bool     // protected by mu
 
 	shrinkMu  sync.Mutex
 	shrinkers []Shrinker // protected by shrinkMu
@@ -85,18 +107,30 @@ func (a *Allocator) shrink(n int) bool {
 
 // New returns an allocator of at most limit bytes of host memory.
 func New(ops hostops.Ops, limit int64) *Allocator {
-	return &Allocator{ops: ops, limit: limit &^ (PageSize - 1)}
+	limit &^= PageSize - 1
+	return &Allocator{ops: ops, limit: limit, npages: limit / PageSize}
 }
 
 // Limit is the total memory in bytes (mem=).
 func (a *Allocator) Limit() int64 { return a.limit }
 
 // Used is the number of bytes in pages currently handed out.
-func (a *Allocator) Used() int64 { return a.used.Load() }
+func (a *Allocator) Used() int64 { return a.used.InUse() * PageSize }
 
 // AllocPage returns a zeroed page, or ENOMEM once the shrinkers have
 // nothing left to give back.
 func (a *Allocator) AllocPage() ([]byte, error) {
+	p, err := a.AllocPageNoZero()
+	if err == nil {
+		clear(p)
+	}
+	return p, err
+}
+
+// AllocPageNoZero is AllocPage for a caller that fills the whole page
+// before anything reads it (the block cache, reading it from a disk):
+// the page keeps whatever it held.
+func (a *Allocator) AllocPageNoZero() ([]byte, error) {
 	for tries := 0; ; tries++ {
 		p, err := a.allocPage()
 		if err == nil || tries == 3 || !a.shrink(32) {
@@ -106,57 +140,126 @@ func (a *Allocator) AllocPage() ([]byte, error) {
 }
 
 func (a *Allocator) allocPage() ([]byte, error) {
-	if a.used.Add(PageSize) > a.limit {
-		a.used.Add(-PageSize)
+	if a.npages == 0 || !a.used.Take(a.npages) {
 		return nil, abi.ENOMEM
 	}
-	a.mu.Lock()
-	if a.closed {
-		a.mu.Unlock()
-		a.used.Add(-PageSize)
+	if a.closed.Load() {
+		a.used.Put()
 		return nil, abi.ENOMEM
+	}
+	c := &a.caches[percpu.Slot()]
+	c.mu.Lock()
+	if n := len(c.pages); n > 0 {
+		p := c.pages[n-1]
+		c.pages[n-1] = nil
+		c.pages = c.pages[:n-1]
+		c.mu.Unlock()
+		return p, nil
+	}
+	c.mu.Unlock()
+	var batch [cacheBatch][]byte
+	n := a.takeFree(batch[:])
+	if n == 0 {
+		// Every page is counted in use or sits in another CPU's cache:
+		// gather those and look again.
+		a.drainCaches(false)
+		n = a.takeFree(batch[:])
+	}
+	if n == 0 {
+		a.used.Put()
+		return nil, abi.ENOMEM
+	}
+	if n > 1 {
+		c.mu.Lock()
+		c.pages = append(c.pages, batch[1:n]...)
+		c.mu.Unlock()
+	}
+	return batch[0], nil
+}
+
+// takeFree moves up to len(dst) pages from the shared free list to dst,
+// first carving a new host chunk into the list if it is empty and the
+// limit allows one. It returns how many it moved.
+func (a *Allocator) takeFree(dst [][]byte) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed.Load() {
+		return 0
 	}
 	if len(a.free) == 0 {
-		n := int64(chunkSize)
-		if rest := a.limit - int64(len(a.chunks))*chunkSize; rest < n {
-			n = rest
+		size := int64(chunkSize)
+		if rest := a.limit - int64(len(a.chunks))*chunkSize; rest < size {
+			size = rest
 		}
 		var c []byte
-		if n >= PageSize {
-			c = a.ops.PageAlloc(int(n))
+		if size >= PageSize {
+			c = a.ops.PageAlloc(int(size))
 		}
 		if c == nil {
-			a.mu.Unlock()
-			a.used.Add(-PageSize)
-			return nil, abi.ENOMEM
+			return 0
 		}
 		a.chunks = append(a.chunks, c)
 		for off := 0; off+PageSize <= len(c); off += PageSize {
 			a.free = append(a.free, c[off:off+PageSize:off+PageSize])
 		}
 	}
-	p := a.free[len(a.free)-1]
-	a.free = a.free[:len(a.free)-1]
-	a.mu.Unlock()
-	clear(p)
-	return p, nil
+	n := copy(dst, a.free[max(0, len(a.free)-len(dst)):])
+	clear(a.free[len(a.free)-n:])
+	a.free = a.free[:len(a.free)-n]
+	return n
+}
+
+// drainCaches moves every CPU's cached pages to the shared free list, or
+// drops them when discard (the chunks are going back to the host).
+func (a *Allocator) drainCaches(discard bool) {
+	for i := range a.caches {
+		c := &a.caches[i]
+		c.mu.Lock()
+		pages := c.pages
+		c.pages = nil
+		c.mu.Unlock()
+		if len(pages) > 0 && !discard {
+			a.mu.Lock()
+			if !a.closed.Load() {
+				a.free = append(a.free, pages...)
+			}
+			a.mu.Unlock()
+		}
+	}
 }
 
 // FreePage returns a page from AllocPage.
 func (a *Allocator) FreePage(p []byte) {
-	a.mu.Lock()
-	if !a.closed {
-		a.free = append(a.free, p)
+	c := &a.caches[percpu.Slot()]
+	var spill [cacheBatch][]byte
+	n := 0
+	c.mu.Lock()
+	if !a.closed.Load() {
+		c.pages = append(c.pages, p)
+		if l := len(c.pages); l > 2*cacheBatch {
+			n = copy(spill[:], c.pages[l-cacheBatch:])
+			clear(c.pages[l-cacheBatch:])
+			c.pages = c.pages[:l-cacheBatch]
+		}
 	}
-	a.mu.Unlock()
-	a.used.Add(-PageSize)
+	c.mu.Unlock()
+	if n > 0 {
+		a.mu.Lock()
+		if !a.closed.Load() {
+			a.free = append(a.free, spill[:n]...)
+		}
+		a.mu.Unlock()
+	}
+	a.used.Put()
 }
 
 // Close returns every chunk to the host. No page may be used afterwards.
 func (a *Allocator) Close() {
+	a.closed.Store(true)
+	a.drainCaches(true)
 	a.mu.Lock()
 	chunks := a.chunks
-	a.chunks, a.free, a.closed = nil, nil, true
+	a.chunks, a.free = nil, nil
 	a.mu.Unlock()
 	for _, c := range chunks {
 		a.ops.PageFree(c)

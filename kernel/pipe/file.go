@@ -1,6 +1,7 @@
 package pipe
 
 import (
+	"liblinux/abi"
 	"liblinux/kernel/usermem"
 	"liblinux/kernel/vfs"
 	"liblinux/kernel/waiter"
@@ -11,6 +12,7 @@ type End struct {
 	P           *Pipe
 	read, write bool
 	nonblock    func() bool
+	flags       func() uint32 // the file's status flags, once attached
 	// wseen is the pipe's write-open count this end has seen: a read end
 	// reports POLLHUP only once a writer it has not seen came and went.
 	wseen uint64
@@ -30,10 +32,15 @@ func NewEnd(p *Pipe, read, write bool) *End {
 	return &End{P: p, read: read, write: write}
 }
 
-// Attach implements vfs.Attacher: the end reads its file's O_NONBLOCK.
-func (e *End) Attach(f *vfs.File) { e.nonblock = f.NonBlocking }
+// Attach implements vfs.Attacher: the end reads its file's O_NONBLOCK
+// and O_DIRECT.
+func (e *End) Attach(f *vfs.File) { e.nonblock, e.flags = f.NonBlocking, f.Flags }
 
 func (e *End) nb() bool { return e.nonblock != nil && e.nonblock() }
+
+// Packet reports whether writes through the end make packets: its file
+// has O_DIRECT (set by pipe2(2) or fcntl(2) F_SETFL).
+func (e *End) Packet() bool { return e.flags != nil && e.flags()&abi.O_DIRECT != 0 }
 
 // Read implements vfs.FileOps.
 func (e *End) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
@@ -42,7 +49,7 @@ func (e *End) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
 
 // Write implements vfs.FileOps.
 func (e *End) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
-	return e.P.Write(ctx, src, e.nb())
+	return e.P.Write(ctx, src, e.nb(), e.Packet())
 }
 
 // Release implements vfs.FileOps.

@@ -1,13 +1,20 @@
-// Package pipe implements pipes and FIFOs (pipe(7)): a bounded byte
-// buffer with a read end and a write end. Buffer pages come from the
-// kernel page allocator, so pipes count against mem=.
+// Package pipe implements pipes and FIFOs (pipe(7)): a bounded buffer
+// with a read end and a write end. The buffer is a ring of page slots, as
+// Linux's: the capacity is a power-of-two number of slots (F_SETPIPE_SZ),
+// and a pipe is full when every slot holds data, however few bytes. Slot
+// pages come from the kernel page allocator, so pipes count against mem=;
+// a pipe keeps the pages its reads free (up to 16, no more than its
+// slots) for its next writes, and gives them back when it closes.
 //
-// Semantics follow Linux's fs/pipe.c: writes of at most PIPE_BUF bytes are
-// atomic; a read returns what is there (blocking only while the pipe is
-// empty and has writers); writing with no readers fails with EPIPE; the
-// capacity is a power-of-two number of pages (F_SETPIPE_SZ). A FIFO is the
-// same buffer opened by name: OpenFIFO applies fifo(7)'s open rules, and
-// an end's POLLHUP follows Linux's rule of the writers it has seen.
+// Semantics follow Linux's fs/pipe.c: a short write joins the newest slot
+// when it fits there, otherwise takes a free slot, so writes of at most
+// PIPE_BUF bytes are atomic; a read returns what is there (blocking only
+// while the pipe is empty and has writers); writing with no readers fails
+// with EPIPE. A writer in packet mode (O_DIRECT, pipe2(2)) makes each slot
+// it fills a packet, and a read returns at most one packet, dropping what
+// does not fit. A FIFO is the same buffer opened by name: OpenFIFO applies
+// fifo(7)'s open rules, and an end's POLLHUP follows Linux's rule of the
+// writers it has seen.
 //
 // Lock order:
 //
@@ -37,22 +44,23 @@ const MaxSize = 1 << 20
 type Pipe struct {
 	mem *mm.Allocator
 
-	mu       sync.Mutex
-	pages    [][]byte // ring of capacity/PageSize slots; protected by mu
-	head     int      // read position in bytes within the ring; protected by mu
-	size     int      // bytes buffered; protected by mu
-	capacity int      // protected by mu
-	readers  int      // open read ends; protected by mu
-	writers  int      // open write ends; protected by mu
-	rcount   uint64   // read ends ever opened (FIFO open rule); protected by mu
-	wcount   uint64   // write ends ever opened (FIFO open and POLLHUP rules); protected by mu
+	mu      sync.Mutex
+	ring    []slot  // capacity/PageSize slots; protected by mu
+	spares  []*page // free pages kept for the next slots; protected by mu
+	first   int     // ring index of the oldest occupied slot; protected by mu
+	used    int     // occupied slots; protected by mu
+	size    int     // bytes held; protected by mu
+	readers int     // open read ends; protected by mu
+	writers int     // open write ends; protected by mu
+	rcount  uint64  // read ends ever opened (FIFO open rule); protected by mu
+	wcount  uint64  // write ends ever opened (FIFO open and POLLHUP rules); protected by mu
 
 	queue waiter.Queue
 }
 
 // New returns an empty pipe with no ends attached.
 func New(mem *mm.Allocator) *Pipe {
-	return &Pipe{mem: mem, capacity: DefaultSize, pages: make([][]byte, DefaultSize/mm.PageSize)}
+	return &Pipe{mem: mem, ring: make([]slot, DefaultSize/mm.PageSize)}
 }
 
 // Open attaches a read end, a write end or both.
@@ -75,7 +83,7 @@ func (p *Pipe) openLocked(read, write bool) {
 	}
 }
 
-// close detaches an end.
+// close detaches an end. The data goes with the last end.
 func (p *Pipe) close(read, write bool) {
 	p.mu.Lock()
 	if read {
@@ -84,15 +92,8 @@ func (p *Pipe) close(read, write bool) {
 	if write {
 		p.writers--
 	}
-	free := p.readers == 0 && p.writers == 0
-	if free {
-		for i, pg := range p.pages {
-			if pg != nil {
-				p.mem.FreePage(pg)
-				p.pages[i] = nil
-			}
-		}
-		p.size, p.head = 0, 0
+	if p.readers == 0 && p.writers == 0 {
+		p.releaseLocked()
 	}
 	p.mu.Unlock()
 	p.queue.Notify(waiter.EventIn | waiter.EventOut | waiter.EventHup | waiter.EventErr)
@@ -105,66 +106,117 @@ func (p *Pipe) Counts() (readers, writers int) {
 	return p.readers, p.writers
 }
 
-// read copies up to dst.Len() bytes out. Preconditions: mu is held.
-func (p *Pipe) readLocked(dst *usermem.IO) (int, error) {
-	done := 0
-	for done < dst.Len() && p.size > 0 {
-		slot, off := p.head/mm.PageSize, p.head%mm.PageSize
-		n := min(mm.PageSize-off, p.size, dst.Len()-done)
-		c, err := dst.CopyOut(done, p.pages[slot][off:off+n])
-		done += c
-		p.head = (p.head + c) % p.capacity
-		p.size -= c
-		if err != nil {
-			return done, err
-		}
-	}
-	if p.size == 0 {
-		p.head = 0
-	}
-	return done, nil
-}
-
-// writeLocked copies up to the free space in. Preconditions: mu is held.
-func (p *Pipe) writeLocked(src *usermem.IO, from int) (int, error) {
-	done := 0
-	for from+done < src.Len() && p.size < p.capacity {
-		tail := (p.head + p.size) % p.capacity
-		slot, off := tail/mm.PageSize, tail%mm.PageSize
-		if p.pages[slot] == nil {
-			pg, err := p.mem.AllocPage()
-			if err != nil {
-				return done, err
+// readLocked copies up to dst.Len() bytes out of the oldest slots and
+// consumes them. It stops after a packet slot, whose bytes beyond what
+// fit are dropped. A fault leaves the slot it hit as it was. It reports
+// whether a slot was freed.
+//
+// Preconditions: mu is held.
+func (p *Pipe) readLocked(dst *usermem.IO) (n int, freed bool, err error) {
+	for p.used > 0 && n < dst.Len() {
+		s := p.slotLocked(0)
+		c := min(s.len, dst.Len()-n)
+		w, err := dst.CopyOut(n, s.data()[:c])
+		if w < c {
+			if err == nil {
+				err = abi.EFAULT
 			}
-			p.pages[slot] = pg
+			return n, freed, err
 		}
-		n := min(mm.PageSize-off, p.capacity-p.size, src.Len()-from-done)
-		c, err := src.CopyIn(from+done, p.pages[slot][off:off+n])
-		done += c
-		p.size += c
+		n += c
+		s.off += c
+		s.len -= c
+		p.size -= c
+		packet := s.flags&slotPacket != 0
+		if packet || s.len == 0 {
+			p.popLocked()
+			freed = true
+		}
+		if packet {
+			break
+		}
+	}
+	return n, freed, nil
+}
+
+// mergeLocked appends the first total%PageSize bytes of src to the newest
+// slot if it takes merges and they fit there, as Linux does before taking
+// fresh slots (so a short write joins the data before it). It returns the
+// bytes appended, 0 if the write does not merge, or EFAULT.
+//
+// Preconditions: mu is held.
+func (p *Pipe) mergeLocked(src *usermem.IO) (int, error) {
+	chars := src.Len() % mm.PageSize
+	last := p.lastLocked()
+	if chars == 0 || last == nil || last.flags&slotMerge == 0 || last.off+last.len+chars > mm.PageSize {
+		return 0, nil
+	}
+	end := last.off + last.len
+	if c, err := src.CopyIn(0, last.pg.b[end:end+chars]); c < chars {
+		if err == nil {
+			err = abi.EFAULT
+		}
+		return 0, err
+	}
+	last.len += chars
+	p.size += chars
+	return chars, nil
+}
+
+// writeLocked fills free slots with the bytes of src from offset from,
+// a page per slot, marked as packets or as open to merges.
+//
+// Preconditions: mu is held.
+func (p *Pipe) writeLocked(src *usermem.IO, from int, packet bool) (int, error) {
+	flags := slotMerge
+	if packet {
+		flags = slotPacket
+	}
+	done := 0
+	for from+done < src.Len() && !p.fullLocked() {
+		pg, err := p.newPageLocked()
 		if err != nil {
 			return done, err
 		}
+		n := min(mm.PageSize, src.Len()-from-done)
+		if c, err := src.CopyIn(from+done, pg.b[:n]); c < n {
+			p.putPageLocked(pg)
+			if err == nil {
+				err = abi.EFAULT
+			}
+			return done, err
+		}
+		p.pushLocked(slot{pg: pg, len: n, flags: flags})
+		done += n
 	}
 	return done, nil
 }
 
-// Read implements read(2) on the read end.
+// Read implements read(2) on the read end: it returns what the pipe
+// holds, up to one packet, blocking only while the pipe is empty and has
+// writers.
 func (p *Pipe) Read(ctx vfs.Context, dst *usermem.IO, nonblock bool) (int, error) {
 	if dst.Len() == 0 {
 		return 0, nil
 	}
 	var e *waiter.Entry
 	var ch chan struct{}
+	defer func() {
+		if e != nil {
+			p.queue.Unregister(e)
+		}
+	}()
 	for {
 		p.mu.Lock()
-		if p.size > 0 {
-			n, err := p.readLocked(dst)
+		if p.used > 0 {
+			full := p.fullLocked()
+			n, freed, err := p.readLocked(dst)
 			p.mu.Unlock()
-			if e != nil {
-				p.queue.Unregister(e)
+			// Writers hear of a read only when it ends a full pipe, as
+			// on Linux (an edge-triggered epoll on the write end sees it).
+			if full && freed {
+				p.queue.Notify(waiter.EventOut)
 			}
-			p.queue.Notify(waiter.EventOut)
 			if n > 0 {
 				return n, nil
 			}
@@ -172,9 +224,6 @@ func (p *Pipe) Read(ctx vfs.Context, dst *usermem.IO, nonblock bool) (int, error
 		}
 		if p.writers == 0 {
 			p.mu.Unlock()
-			if e != nil {
-				p.queue.Unregister(e)
-			}
 			return 0, nil
 		}
 		if nonblock {
@@ -189,20 +238,24 @@ func (p *Pipe) Read(ctx vfs.Context, dst *usermem.IO, nonblock bool) (int, error
 		}
 		p.mu.Unlock()
 		if err := ctx.Block(ch, 0); err != nil {
-			p.queue.Unregister(e)
 			return 0, err
 		}
 	}
 }
 
-// Write implements write(2) on the write end. Writes of at most PIPE_BUF
-// bytes happen all at once or not at all; larger ones may be split.
-func (p *Pipe) Write(ctx vfs.Context, src *usermem.IO, nonblock bool) (int, error) {
+// Write implements write(2) on the write end; packet is the writer's
+// O_DIRECT. The bytes short of a whole page may join the newest slot;
+// the rest take a free slot per page, waiting for one while the pipe is
+// full. So a write of at most PIPE_BUF bytes happens all at once or not
+// at all; a larger one may be split. In packet mode each slot written is
+// a packet.
+func (p *Pipe) Write(ctx vfs.Context, src *usermem.IO, nonblock, packet bool) (int, error) {
 	total := src.Len()
 	if total == 0 {
 		return 0, nil
 	}
 	done := 0
+	merged := false
 	var e *waiter.Entry
 	var ch chan struct{}
 	defer func() {
@@ -219,12 +272,23 @@ func (p *Pipe) Write(ctx vfs.Context, src *usermem.IO, nonblock bool) (int, erro
 			}
 			return 0, abi.EPIPE
 		}
-		free := p.capacity - p.size
-		if free > 0 && (total-done > abi.PIPE_BUF || free >= total-done) {
-			n, err := p.writeLocked(src, done)
+		var n int
+		var err error
+		if !merged {
+			merged = true
+			n, err = p.mergeLocked(src)
+		}
+		if err == nil && !p.fullLocked() {
+			var c int
+			c, err = p.writeLocked(src, done+n, packet)
+			n += c
+		}
+		if n > 0 || err != nil || done+n == total {
 			done += n
 			p.mu.Unlock()
-			p.queue.Notify(waiter.EventIn)
+			if n > 0 {
+				p.queue.Notify(waiter.EventIn)
+			}
 			if err != nil {
 				if done > 0 {
 					return done, nil
@@ -259,16 +323,17 @@ func (p *Pipe) Write(ctx vfs.Context, src *usermem.IO, nonblock bool) (int, erro
 	}
 }
 
-// readiness returns the poll events of an end. A read end reports
-// POLLHUP when no writer is attached, unless the last writer it knows of
-// (wseen, the write-open count it saw) is still the last one: a FIFO
-// reader opened with O_NONBLOCK before any writer is not hung up.
+// readiness returns the poll events of an end: POLLIN while a slot holds
+// data, POLLOUT while a slot is free. A read end reports POLLHUP when no
+// writer is attached, unless the last writer it knows of (wseen, the
+// write-open count it saw) is still the last one: a FIFO reader opened
+// with O_NONBLOCK before any writer is not hung up.
 func (p *Pipe) readiness(mask uint32, read, write bool, wseen uint64) uint32 {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var r uint32
 	if read {
-		if p.size > 0 {
+		if p.used > 0 {
 			r |= waiter.EventIn | abi.POLLRDNORM
 		}
 		if p.writers == 0 && p.wcount != wseen {
@@ -276,7 +341,7 @@ func (p *Pipe) readiness(mask uint32, read, write bool, wseen uint64) uint32 {
 		}
 	}
 	if write {
-		if p.capacity-p.size >= abi.PIPE_BUF || (p.capacity < abi.PIPE_BUF && p.size == 0) {
+		if !p.fullLocked() {
 			r |= waiter.EventOut | abi.POLLWRNORM
 		}
 		if p.readers == 0 {
@@ -293,16 +358,18 @@ func (p *Pipe) Buffered() int {
 	return p.size
 }
 
-// Capacity returns the buffer size (F_GETPIPE_SZ).
+// Capacity returns the buffer size (F_GETPIPE_SZ): its slots times the
+// page size.
 func (p *Pipe) Capacity() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.capacity
+	return p.slotsLocked() * mm.PageSize
 }
 
 // SetCapacity implements F_SETPIPE_SZ: the size is rounded up to a power
-// of two number of pages; EBUSY if the data would not fit, EPERM above
-// MaxSize without CAP_SYS_RESOURCE.
+// of two number of pages (EINVAL above 2 GiB); growing beyond MaxSize
+// needs CAP_SYS_RESOURCE (EPERM); EBUSY if fewer slots than the pipe
+// holds data in. It returns the new size.
 func (p *Pipe) SetCapacity(n int64, privileged bool) (int, error) {
 	if n <= 0 || n > 1<<31 {
 		return 0, abi.EINVAL
@@ -311,48 +378,20 @@ func (p *Pipe) SetCapacity(n int64, privileged bool) (int, error) {
 	for int64(size) < n {
 		size <<= 1
 	}
-	if size > MaxSize && !privileged {
+	slots := size / mm.PageSize
+	p.mu.Lock()
+	if slots > p.slotsLocked() && size > MaxSize && !privileged {
+		p.mu.Unlock()
 		return 0, abi.EPERM
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if size < p.size {
+	if slots < p.used {
+		p.mu.Unlock()
 		return 0, abi.EBUSY
 	}
-	pages := make([][]byte, size/mm.PageSize)
-	// Take every page the buffered bytes need before moving any, so
-	// that running out of memory leaves the pipe as it was.
-	for i := 0; i < (p.size+mm.PageSize-1)/mm.PageSize; i++ {
-		pg, err := p.mem.AllocPage()
-		if err != nil {
-			for _, pg := range pages[:i] {
-				p.mem.FreePage(pg)
-			}
-			return 0, abi.ENOMEM
-		}
-		pages[i] = pg
-	}
-	// Re-lay the buffered bytes from the start of the new ring.
-	out := 0
-	for p.size > 0 {
-		slot, off := p.head/mm.PageSize, p.head%mm.PageSize
-		n := min(mm.PageSize-off, p.size)
-		for n > 0 {
-			ds, doff := out/mm.PageSize, out%mm.PageSize
-			c := copy(pages[ds][doff:], p.pages[slot][off:off+n])
-			out += c
-			off += c
-			n -= c
-			p.head = (p.head + c) % p.capacity
-			p.size -= c
-		}
-	}
-	for _, pg := range p.pages {
-		if pg != nil {
-			p.mem.FreePage(pg)
-		}
-	}
-	p.pages, p.head, p.size, p.capacity = pages, 0, out, size
+	p.resizeLocked(slots)
+	p.mu.Unlock()
+	// Writers are woken by any resize, as on Linux.
+	p.queue.Notify(waiter.EventOut)
 	return size, nil
 }
 

@@ -30,43 +30,19 @@ var twoPipesMu sync.Mutex
 // they share Linux's pipefs inode.
 func (e *End) LockKey() any { return e.P }
 
-// segsLocked returns the ring bytes [from, from+n) as user-memory
-// segments over the pipe's pages, allocating missing pages when alloc is
-// set (it may then return fewer bytes than asked, or ENOMEM for none).
+// segsLocked returns the first n bytes the pipe holds as user-memory
+// segments over its slots' pages.
 //
-// Preconditions: p.mu is held; from is a ring offset.
-func (p *Pipe) segsLocked(from, n int, alloc bool) ([]usermem.Seg, error) {
+// Preconditions: p.mu is held; n <= p.size.
+func (p *Pipe) segsLocked(n int) []usermem.Seg {
 	var segs []usermem.Seg
-	for n > 0 {
-		slot, off := from/mm.PageSize, from%mm.PageSize
-		if p.pages[slot] == nil {
-			if !alloc {
-				break
-			}
-			pg, err := p.mem.AllocPage()
-			if err != nil {
-				if len(segs) == 0 {
-					return nil, err
-				}
-				break
-			}
-			p.pages[slot] = pg
-		}
-		c := min(mm.PageSize-off, n)
-		segs = append(segs, usermem.Seg{Addr: usermem.AddrOf(p.pages[slot][off : off+c]), Len: c})
-		from = (from + c) % p.capacity
+	for i := 0; n > 0; i++ {
+		s := p.slotLocked(i)
+		c := min(s.len, n)
+		segs = append(segs, usermem.Seg{Addr: usermem.AddrOf(s.data()[:c]), Len: c})
 		n -= c
 	}
-	return segs, nil
-}
-
-// consumeLocked drops n bytes from the head. Preconditions: p.mu is held.
-func (p *Pipe) consumeLocked(n int) {
-	p.head = (p.head + n) % p.capacity
-	p.size -= n
-	if p.size == 0 {
-		p.head = 0
-	}
+	return segs
 }
 
 // waitEvent releases p.mu and blocks on ch, the channel of a waiter that
@@ -79,9 +55,10 @@ func (p *Pipe) waitEvent(ctx vfs.Context, ch chan struct{}) error {
 }
 
 // SpliceIn fills the pipe from a file (splice(2) and sendfile(2) into a
-// pipe). It waits until the pipe has room (EAGAIN if nonblock, EPIPE once
-// it has no readers), then calls read once with an IO over up to max free
-// bytes of the ring and keeps what read put there.
+// pipe). It waits until a slot is free (EAGAIN if nonblock, EPIPE once
+// the pipe has no readers), then calls read once with an IO over fresh
+// pages for up to max bytes, as many as there are free slots, and keeps
+// what read put there: a slot per page, which later writes do not join.
 func (p *Pipe) SpliceIn(ctx vfs.Context, max int, nonblock bool, read func(dst *usermem.IO) (int, error)) (int, error) {
 	e, ch := waiter.NewChannelEntry(waiter.EventOut)
 	p.queue.Register(e)
@@ -92,19 +69,8 @@ func (p *Pipe) SpliceIn(ctx vfs.Context, max int, nonblock bool, read func(dst *
 			p.mu.Unlock()
 			return 0, abi.EPIPE
 		}
-		if free := p.capacity - p.size; free > 0 {
-			segs, err := p.segsLocked((p.head+p.size)%p.capacity, min(max, free), true)
-			if err != nil {
-				p.mu.Unlock()
-				return 0, err
-			}
-			io, err := usermem.NewIOVec(segs)
-			if err != nil {
-				p.mu.Unlock()
-				return 0, err
-			}
-			n, err := read(io)
-			p.size += n
+		if !p.fullLocked() {
+			n, err := p.spliceInLocked(max, read)
 			p.mu.Unlock()
 			if n > 0 {
 				p.queue.Notify(waiter.EventIn)
@@ -121,6 +87,46 @@ func (p *Pipe) SpliceIn(ctx vfs.Context, max int, nonblock bool, read func(dst *
 	}
 }
 
+// spliceInLocked does the work of SpliceIn once a slot is free: ENOMEM
+// if no page can be had; with fewer pages than wanted it reads less.
+//
+// Preconditions: p.mu is held; the pipe is not full.
+func (p *Pipe) spliceInLocked(max int, read func(dst *usermem.IO) (int, error)) (int, error) {
+	want := min(max, (p.slotsLocked()-p.used)*mm.PageSize)
+	var pages []*page
+	var segs []usermem.Seg
+	for got := 0; got < want; got += mm.PageSize {
+		pg, err := p.newPageLocked()
+		if err != nil {
+			if len(pages) == 0 {
+				return 0, err
+			}
+			break
+		}
+		pages = append(pages, pg)
+		segs = append(segs, usermem.Seg{Addr: usermem.AddrOf(pg.b), Len: min(mm.PageSize, want-got)})
+	}
+	io, err := usermem.NewIOVec(segs)
+	if err != nil {
+		for _, pg := range pages {
+			p.putPageLocked(pg)
+		}
+		return 0, err
+	}
+	n, err := read(io)
+	left := n
+	for _, pg := range pages {
+		if left == 0 {
+			p.putPageLocked(pg)
+			continue
+		}
+		c := min(left, mm.PageSize)
+		p.pushLocked(slot{pg: pg, len: c})
+		left -= c
+	}
+	return n, err
+}
+
 // SpliceOut drains the pipe into a file (splice(2) from a pipe). It waits
 // until the pipe has data (0 at end of file: empty with no writers;
 // EAGAIN if nonblock), then calls write once with an IO over up to max
@@ -131,17 +137,18 @@ func (p *Pipe) SpliceOut(ctx vfs.Context, max int, nonblock bool, write func(src
 	defer p.queue.Unregister(e)
 	for {
 		p.mu.Lock()
-		if p.size > 0 {
-			segs, _ := p.segsLocked(p.head, min(max, p.size), false)
-			io, err := usermem.NewIOVec(segs)
+		if p.used > 0 {
+			io, err := usermem.NewIOVec(p.segsLocked(min(max, p.size)))
 			if err != nil {
 				p.mu.Unlock()
 				return 0, err
 			}
 			n, err := write(io)
+			used := p.used
 			p.consumeLocked(n)
+			freed := p.used < used
 			p.mu.Unlock()
-			if n > 0 {
+			if freed {
 				p.queue.Notify(waiter.EventOut)
 			}
 			return n, err
@@ -179,9 +186,9 @@ func (p *Pipe) SpliceTo(ctx vfs.Context, out *Pipe, max int, nonblock, keep bool
 		out.mu.Lock()
 		var wait chan struct{}
 		switch {
-		case in.size == 0 && in.writers > 0:
+		case in.used == 0 && in.writers > 0:
 			wait = chIn
-		case out.size == out.capacity && out.readers > 0:
+		case out.fullLocked() && out.readers > 0:
 			wait = chOut
 		}
 		if wait != nil {
@@ -210,29 +217,37 @@ func (p *Pipe) SpliceTo(ctx vfs.Context, out *Pipe, max int, nonblock, keep bool
 	}
 }
 
-// moveLocked copies min(max, buffered, free) bytes from in to out and,
-// unless keep, consumes them from in.
+// moveLocked moves up to max bytes of in's oldest slots to out, while out
+// has free slots: a slot that fits whole moves as it is; of one that does
+// not, out gets a slot over the same page for the bytes that fit, which
+// later writes do not join. With keep (tee) every slot given to out shares
+// in's page and takes no merges, and in is left as it was. Packets stay
+// packets.
 //
 // Preconditions: in.mu and out.mu are held.
 func moveLocked(in, out *Pipe, max int, keep bool) (int, error) {
 	if out.readers == 0 {
 		return 0, abi.EPIPE
 	}
-	n := min(max, in.size, out.capacity-out.size)
-	if n == 0 {
-		return 0, nil
+	n := 0
+	for i := 0; i < in.used && n < max && !out.fullLocked(); {
+		s := in.slotLocked(i)
+		if keep || s.len > max-n {
+			c := min(s.len, max-n)
+			s.pg.get()
+			out.pushLocked(slot{pg: s.pg, off: s.off, len: c, flags: s.flags &^ slotMerge})
+			n += c
+			if keep {
+				i++
+			} else {
+				s.off += c
+				s.len -= c
+				in.size -= c
+			}
+			continue
+		}
+		n += s.len
+		out.pushLocked(in.shiftLocked())
 	}
-	segs, _ := in.segsLocked(in.head, n, false)
-	src, err := usermem.NewIOVec(segs)
-	if err != nil {
-		return 0, err
-	}
-	c, err := out.writeLocked(src, 0)
-	if !keep {
-		in.consumeLocked(c)
-	}
-	if c > 0 {
-		return c, nil
-	}
-	return 0, err
+	return n, nil
 }

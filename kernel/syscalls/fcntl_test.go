@@ -52,8 +52,9 @@ func TestFcntlStatusFlags(t *testing.T) {
 	fc("F_GETFL", fd, abi.F_GETFL, 0, base|abi.O_APPEND)
 	fc("O_DIRECT on a regular file", fd, abi.F_SETFL, abi.O_DIRECT, 0)
 	fc("F_GETFL", fd, abi.F_GETFL, 0, base|abi.O_DIRECT)
+	// A regular file cannot signal: F_SETFL leaves O_ASYNC alone.
 	fc("O_NOATIME|O_ASYNC|O_NONBLOCK", fd, abi.F_SETFL, abi.O_NOATIME|abi.O_ASYNC|abi.O_NONBLOCK, 0)
-	fc("F_GETFL", fd, abi.F_GETFL, 0, base|abi.O_NOATIME|abi.O_ASYNC|abi.O_NONBLOCK)
+	fc("F_GETFL", fd, abi.F_GETFL, 0, base|abi.O_NOATIME|abi.O_NONBLOCK)
 
 	d := uintptr(e.sys(abi.SYS_OPENAT, atFDCWD, e.str("/"), abi.O_RDONLY|abi.O_DIRECTORY))
 	dflags := e.sys(abi.SYS_FCNTL, d, abi.F_GETFL)
@@ -62,6 +63,10 @@ func TestFcntlStatusFlags(t *testing.T) {
 	r, _ := e.pipe(0)
 	fc("O_DIRECT on a pipe", r, abi.F_SETFL, abi.O_DIRECT|abi.O_NONBLOCK, 0)
 	fc("pipe F_GETFL", r, abi.F_GETFL, 0, abi.O_RDONLY|abi.O_DIRECT|abi.O_NONBLOCK)
+	fc("O_ASYNC on a pipe", r, abi.F_SETFL, abi.O_ASYNC, 0)
+	fc("pipe F_GETFL", r, abi.F_GETFL, 0, abi.O_RDONLY|abi.O_ASYNC)
+	fc("O_ASYNC off", r, abi.F_SETFL, 0, 0)
+	fc("pipe F_GETFL", r, abi.F_GETFL, 0, abi.O_RDONLY)
 
 	// O_NOATIME needs the owner or CAP_FOWNER, and only when it is set
 	// anew.

@@ -38,7 +38,10 @@ func epollOf(t *kernel.Task, epfd int32) (*vfs.File, *epoll.Epoll, error) {
 	return f, ep, nil
 }
 
-// EpollCtl implements Linux syscall epoll_ctl(2).
+// EpollCtl implements Linux syscall epoll_ctl(2), with Linux's checks in
+// Linux's order: the event is read (EFAULT), both descriptors must be open
+// (EBADF), the target must support poll (EPERM), then epfd must be an
+// epoll instance other than the target (EINVAL); the rest is epoll.Ctl's.
 func EpollCtl(t *kernel.Task, a *Args) (uintptr, error) {
 	epfd, op, fd := a.Int(0), int(a.Int(1)), a.Int(2)
 	var ev abi.EpollEvent
@@ -49,16 +52,8 @@ func EpollCtl(t *kernel.Task, a *Args) (uintptr, error) {
 		}
 		ev.UnmarshalFrom(b[:])
 	}
-	ef, ep, err := epollOf(t, epfd)
+	ef, err := getFile(t, epfd)
 	if err != nil {
-		if err == abi.EINVAL {
-			// Linux checks that both fds exist before the type.
-			if tf, terr := getFile(t, fd); terr != nil {
-				return 0, terr
-			} else {
-				tf.DecRef()
-			}
-		}
 		return 0, err
 	}
 	defer ef.DecRef()
@@ -67,8 +62,16 @@ func EpollCtl(t *kernel.Task, a *Args) (uintptr, error) {
 		return 0, err
 	}
 	defer tf.DecRef()
-	if tf == ef {
+	if _, ok := tf.Waitable(); !ok {
+		return 0, abi.EPERM
+	}
+	ep, ok := ef.Ops().(*epoll.Epoll)
+	if !ok || tf == ef {
 		return 0, abi.EINVAL
+	}
+	if op != abi.EPOLL_CTL_DEL && !t.Creds().HasCap(abi.CAP_BLOCK_SUSPEND) {
+		// Linux drops EPOLLWAKEUP for callers that may not block suspend.
+		ev.Events &^= abi.EPOLLWAKEUP
 	}
 	return 0, ep.Ctl(op, fd, tf, ev.Events, ev.Data)
 }

@@ -146,14 +146,23 @@ func setfl(t *kernel.Task, f *vfs.File, arg uint32) error {
 			return abi.EINVAL
 		}
 	}
+	// O_ASYNC changes only on files that can signal (Linux's fasync
+	// file operation: pipes, FIFOs, sockets, terminals, the random
+	// devices); elsewhere F_SETFL leaves it as open(2) set it.
+	_, isPipe := f.Ops().(interface{ PipeEnd() *pipe.End })
+	_, fasync := f.Ops().(interface{ Fasync() })
+	if typ := attr.Type(); !isPipe && !fasync && typ != abi.S_IFIFO && typ != abi.S_IFSOCK {
+		arg = arg&^abi.O_ASYNC | f.Flags()&abi.O_ASYNC
+	}
 	f.SetFlags(arg)
 	return nil
 }
 
 // pipeSize implements F_GETPIPE_SZ and F_SETPIPE_SZ: EBADF for a file
 // that is not a pipe. The size is rounded up to a power of two pages (0
-// gives one page); above the pipe-max-size limit it needs
-// CAP_SYS_RESOURCE (EPERM); EBUSY if the buffered data would not fit.
+// gives one page); growing above the pipe-max-size limit needs
+// CAP_SYS_RESOURCE (EPERM); EBUSY if the pipe holds data in more page
+// slots than that.
 func pipeSize(t *kernel.Task, f *vfs.File, cmd int32, arg uint32) (uintptr, error) {
 	pe, ok := f.Ops().(interface{ PipeEnd() *pipe.End })
 	if !ok {

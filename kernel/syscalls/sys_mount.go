@@ -215,6 +215,12 @@ func Mount(t *kernel.Task, a *Args) (uintptr, error) {
 	if at.D.IsDead() {
 		return 0, abi.ENOENT
 	}
+	if at.Mnt.Superblock() == sb && at.D == at.Mnt.Root() {
+		// The same filesystem again on the root of its own mount (a
+		// second sysfs or devtmpfs on one mountpoint): EBUSY, as
+		// Linux's do_add_mount.
+		return 0, abi.EBUSY
+	}
 	if at.D.IsDir() != sb.Root().IsDir() {
 		return 0, abi.ENOTDIR
 	}
@@ -222,7 +228,7 @@ func Mount(t *kernel.Task, a *Args) (uintptr, error) {
 		sf |= abi.MS_RDONLY
 	}
 	sb.SetFlags(sb.Flags() | sf)
-	v.Attach(sb, sb.Root(), at, mflags)
+	v.AttachSource(sb, at, mflags, source)
 	return 0, nil
 }
 

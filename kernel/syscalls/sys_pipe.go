@@ -16,7 +16,7 @@ func init() {
 // watch-queue pipes.
 const oNotificationPipe = abi.O_EXCL
 
-// pipeAttr are the attributes fstat reports for a pipe end.
+// pipeFile is a pipe end with the attributes fstat reports for it.
 type pipeFile struct {
 	*pipe.End
 	attr vfs.Attr
@@ -39,9 +39,11 @@ func Pipe2(t *kernel.Task, a *Args) (uintptr, error) {
 	c := t.Creds()
 	now := t.Now()
 	attr := vfs.Attr{Ino: k.NextPipeIno(), Dev: k.PipeDev(), Mode: abi.S_IFIFO | 0600, Nlink: 1, UID: c.FSUID, GID: c.FSGID, Blksize: 4096, Atime: now, Mtime: now, Ctime: now}
-	status := flags & (abi.O_NONBLOCK | abi.O_DIRECT)
-	r := vfs.NewFile(vfs.Path{}, &pipeFile{pipe.NewEnd(p, true, false), attr}, abi.O_RDONLY|status)
-	w := vfs.NewFile(vfs.Path{}, &pipeFile{pipe.NewEnd(p, false, true), attr}, abi.O_WRONLY|status)
+	// O_DIRECT (packet mode) goes to the write end only, as Linux's
+	// create_pipe_files: it is the writer's flag that makes packets.
+	nonblock := flags & abi.O_NONBLOCK
+	r := vfs.NewFile(vfs.Path{}, &pipeFile{pipe.NewEnd(p, true, false), attr}, abi.O_RDONLY|nonblock)
+	w := vfs.NewFile(vfs.Path{}, &pipeFile{pipe.NewEnd(p, false, true), attr}, abi.O_WRONLY|nonblock|flags&abi.O_DIRECT)
 	g := t.Group()
 	limit := g.Rlimit(abi.RLIMIT_NOFILE).Cur
 	cloexec := flags&abi.O_CLOEXEC != 0

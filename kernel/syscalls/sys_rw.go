@@ -49,9 +49,10 @@ func Pwritev2(t *kernel.Task, a *Args) (uintptr, error) {
 // offset on a file without one (ESPIPE), the access mode (EBADF), the
 // iovec array (EINVAL, EFAULT), the range (EINVAL), then the flags
 // (EOPNOTSUPP). RWF_HIPRI, RWF_DSYNC and RWF_SYNC need nothing more of a
-// memory-backed file; RWF_NOWAIT works on pipes only (EOPNOTSUPP
-// elsewhere, as for Linux's tmpfs); RWF_APPEND and O_APPEND make a write
-// append, moving the file position only for offset -1.
+// memory-backed file; RWF_NOWAIT works on pipes and on files whose
+// FileOps are noWaiters (EOPNOTSUPP elsewhere, as for Linux's tmpfs);
+// RWF_APPEND and O_APPEND make a write append, moving the file position
+// only for offset -1.
 func vectorIO(t *kernel.Task, fd int32, iov usermem.Addr, cnt uintptr, off int64, flags uint32, write, v2 bool) (uintptr, error) {
 	cur := v2 && off == -1
 	if off < 0 && !cur {
@@ -80,15 +81,21 @@ func vectorIO(t *kernel.Task, fd int32, iov usermem.Addr, cnt uintptr, off int64
 	if !cur && off > math.MaxInt64-int64(io.Len()) {
 		return 0, abi.EINVAL
 	}
-	if flags&^rwfKnown != 0 || flags&abi.RWF_NOWAIT != 0 && pe == nil {
+	nw, nowaitOK := f.Ops().(noWaiter)
+	if flags&^rwfKnown != 0 || flags&abi.RWF_NOWAIT != 0 && pe == nil && !nowaitOK {
 		return 0, abi.EOPNOTSUPP
 	}
 	if io.Len() == 0 {
 		return 0, nil
 	}
+	if flags&abi.RWF_NOWAIT != 0 && nowaitOK {
+		if err := nw.NoWait(write); err != nil {
+			return 0, err
+		}
+	}
 	if pe != nil && flags&abi.RWF_NOWAIT != 0 {
 		if write {
-			return xferResult(pe.P.Write(t, io, true))
+			return xferResult(pe.P.Write(t, io, true, pe.Packet()))
 		}
 		return xferResult(pe.P.Read(t, io, true))
 	}
@@ -125,6 +132,11 @@ func appendWrite(t *kernel.Task, f *vfs.File, io *usermem.IO, moveCur bool) (int
 	}
 	return n, err
 }
+
+// noWaiter is implemented by the FileOps of files that take RWF_NOWAIT
+// (Linux's FMODE_NOWAIT): NoWait says whether a read or write may go
+// ahead without blocking, or the error it gives instead.
+type noWaiter interface{ NoWait(write bool) error }
 
 // isStream reports whether f has no file position (pipes, sockets,
 // stream devices): I/O at an offset gives ESPIPE.

@@ -2,6 +2,7 @@ package syscalls
 
 import (
 	"crypto/rand"
+	"sync"
 
 	"liblinux/abi"
 	"liblinux/kernel"
@@ -176,15 +177,18 @@ func satAdd(a, b int64) int64 {
 	return 1<<63 - 1
 }
 
-// ClockNanosleep implements Linux syscall clock_nanosleep(2).
+// ClockNanosleep implements Linux syscall clock_nanosleep(2). Clocks
+// Linux cannot sleep on give EOPNOTSUPP before the time is read: the
+// thread CPU clock, the raw and coarse clocks, and the alarm clocks
+// (no RTC). The process CPU clock is not accounted here (library tasks'
+// CPU time is the host's), so it cannot be slept on either.
 func ClockNanosleep(t *kernel.Task, a *Args) (uintptr, error) {
 	id, flags := a.Int(0), a.Int(1)
 	switch id {
 	case abi.CLOCK_REALTIME, abi.CLOCK_MONOTONIC, abi.CLOCK_BOOTTIME, abi.CLOCK_TAI:
-	case abi.CLOCK_THREAD_CPUTIME_ID:
-		return 0, abi.EINVAL
-	case abi.CLOCK_PROCESS_CPUTIME_ID, abi.CLOCK_MONOTONIC_RAW, abi.CLOCK_REALTIME_COARSE, abi.CLOCK_MONOTONIC_COARSE:
-		return 0, abi.ENOTSUP
+	case abi.CLOCK_PROCESS_CPUTIME_ID, abi.CLOCK_THREAD_CPUTIME_ID, abi.CLOCK_MONOTONIC_RAW,
+		abi.CLOCK_REALTIME_COARSE, abi.CLOCK_MONOTONIC_COARSE, abi.CLOCK_REALTIME_ALARM, abi.CLOCK_BOOTTIME_ALARM:
+		return 0, abi.EOPNOTSUPP
 	default:
 		return 0, abi.EINVAL
 	}
@@ -193,16 +197,32 @@ func ClockNanosleep(t *kernel.Task, a *Args) (uintptr, error) {
 		return 0, err
 	}
 	d := ts.Sec*1e9 + ts.Nsec
-	c := t.Kernel().Clock
-	mono := c.Now()
-	deadline := satAdd(mono, d)
 	if flags&abi.TIMER_ABSTIME != 0 {
-		now, _ := clockNow(t, id)
-		deadline = satAdd(mono, d-now)
 		// An absolute sleep is not restarted with a remaining time.
-		return 0, t.Sleep(deadline)
+		return 0, sleepUntilClock(t, id, d)
 	}
-	return 0, sleepUntil(t, deadline, a.Ptr(3))
+	return 0, sleepUntil(t, satAdd(t.Kernel().Clock.Now(), d), a.Ptr(3))
+}
+
+// sleepUntilClock sleeps until clock id reads at least abs: at once if it
+// already does. A change of CLOCK_REALTIME (clock_settime) is noticed
+// during the sleep, as Linux's absolute realtime timers are.
+func sleepUntilClock(t *kernel.Task, id int32, abs int64) error {
+	c := t.Kernel().Clock
+	for {
+		now, _ := clockNow(t, id)
+		if now >= abs {
+			return nil
+		}
+		set := make(chan struct{})
+		var once sync.Once
+		remove := c.OnSet(func() { once.Do(func() { close(set) }) })
+		err := t.Block(set, satAdd(c.Now(), abs-now))
+		remove()
+		if err != nil && err != abi.ETIMEDOUT {
+			return err
+		}
+	}
 }
 
 // Getrandom implements Linux syscall getrandom(2). The kernel's pool is

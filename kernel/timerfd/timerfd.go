@@ -104,6 +104,10 @@ func (t *TimerFD) Attr() vfs.Attr {
 // Stream implements vfs.Streamer: no file position (pread gives ESPIPE).
 func (t *TimerFD) Stream() bool { return true }
 
+// Seek implements vfs.Seeker: lseek(2) succeeds and the position stays 0,
+// as Linux's noop_llseek.
+func (t *TimerFD) Seek(vfs.Context, int64, int64, int) (int64, error) { return 0, nil }
+
 // now reads the timer's clock.
 func (t *TimerFD) now() int64 {
 	if t.realtime {

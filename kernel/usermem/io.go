@@ -43,16 +43,19 @@ func (io *IO) Reset(a Addr, n int) error {
 }
 
 // ResetCount makes io describe the buffer of a read(2) or write(2) with
-// a size_t count: the whole range must be plausible (EFAULT otherwise, as
-// access_ok), and the transfer is limited to MaxRWCount.
+// a size_t count: the whole range must lie below TaskSize (EFAULT
+// otherwise, as access_ok), and the transfer is limited to MaxRWCount.
+// Like access_ok, it accepts a NULL or unmapped buffer: only a copy that
+// reaches it faults, so a read or write that copies nothing (/dev/null,
+// a zero count) succeeds whatever the pointer.
 func (io *IO) ResetCount(a Addr, count uint64) error {
-	if count > uint64(TaskSize) {
+	if count > uint64(TaskSize) || a > TaskSize-Addr(count) {
 		return abi.EFAULT
 	}
-	if err := checkRange(a, int(count)); err != nil {
-		return err
-	}
-	return io.Reset(a, int(min(count, MaxRWCount)))
+	io.one[0] = Seg{a, int(min(count, MaxRWCount))}
+	io.segs = io.one[:]
+	io.n = io.one[0].Len
+	return nil
 }
 
 // NewIOVec returns an IO over several buffers. A segment with a bad

@@ -27,9 +27,27 @@ type Dentry struct {
 	mu       sync.RWMutex
 	children map[string]*Dentry // cached lookups; protected by mu
 
+	// snap is a read-only copy of children that lookups read with no
+	// lock at all, or nil. Every change of children (under mu, for
+	// writing) clears it first thing after the change, so a snapshot
+	// that is there is the current set of names. slowReads counts the
+	// lookups that found a name under mu since the last change; once
+	// they outnumber the names, one of them copies the map (the copy
+	// costs about what those lookups did), so directories that are
+	// read far more than changed, such as / in every absolute path,
+	// are walked by all CPUs without writing to a shared cache line.
+	snap      atomic.Pointer[map[string]*Dentry]
+	slowReads atomic.Int32
+
 	dead     atomic.Bool  // removed from the tree; set under the parent's mu
 	linkable atomic.Bool  // an O_TMPFILE file that linkat may name
 	mounts   atomic.Int32 // number of mounts on this dentry
+
+	// The padding makes a Dentry exactly two cache lines, which the
+	// allocator places on a line boundary: the locks of two directories
+	// made one after the other (each CPU working in its own) never
+	// share a line.
+	_ [8]byte
 }
 
 func newDentry(sb *Superblock, parent *Dentry, name string, inode Inode, typ uint32) *Dentry {
@@ -75,17 +93,74 @@ func (d *Dentry) IsDead() bool { return d.dead.Load() }
 // filesystem; ENOENT if there is none.
 func (d *Dentry) lookup(ctx Context, name string) (*Dentry, error) {
 	if !d.dynamic {
-		d.mu.RLock()
-		c := d.children[name]
-		d.mu.RUnlock()
-		if c != nil {
-			return c, nil
+		if m := d.snap.Load(); m != nil {
+			if c := (*m)[name]; c != nil {
+				return c, nil
+			}
+		} else {
+			d.mu.RLock()
+			c := d.children[name]
+			if c != nil && d.slowReads.Add(1) == snapAfter(len(d.children)) {
+				d.publishSnapLocked()
+			}
+			d.mu.RUnlock()
+			if c != nil {
+				return c, nil
+			}
 		}
 	}
 	d.mu.Lock()
 	c, err := d.childLocked(ctx, name)
 	d.mu.Unlock()
 	return c, err
+}
+
+// snapAfter is how many lookups under the lock a directory of n cached
+// names takes before it publishes a snapshot.
+func snapAfter(n int) int32 { return int32(min(n, 1<<30)) + 8 }
+
+// publishSnapLocked copies children into snap.
+//
+// Preconditions: d.mu is held (for reading is enough: changes, which
+// clear snap, are excluded).
+func (d *Dentry) publishSnapLocked() {
+	m := make(map[string]*Dentry, len(d.children))
+	for k, v := range d.children {
+		m[k] = v
+	}
+	d.snap.Store(&m)
+}
+
+// changedLocked records a change of d's cached names: the snapshot goes.
+//
+// Preconditions: d.mu is held for writing.
+func (d *Dentry) changedLocked() {
+	if d.snap.Load() != nil {
+		d.snap.Store(nil)
+	}
+	if d.slowReads.Load() != 0 {
+		d.slowReads.Store(0)
+	}
+}
+
+// setChildLocked caches c as the child name.
+//
+// Preconditions: d.mu is held for writing.
+func (d *Dentry) setChildLocked(name string, c *Dentry) {
+	if d.children == nil {
+		d.children = make(map[string]*Dentry)
+	}
+	d.children[name] = c
+	d.changedLocked()
+}
+
+// deleteChildLocked drops the cached child name without marking it dead
+// (it moves elsewhere).
+//
+// Preconditions: d.mu is held for writing.
+func (d *Dentry) deleteChildLocked(name string) {
+	delete(d.children, name)
+	d.changedLocked()
 }
 
 // childLocked returns the cached or looked-up child name.
@@ -134,10 +209,7 @@ func (d *Dentry) addChildLocked(name string, ino Inode, typ uint32) *Dentry {
 	} else {
 		c = newDentry(d.sb, d, name, ino, typ)
 	}
-	if d.children == nil {
-		d.children = make(map[string]*Dentry)
-	}
-	d.children[name] = c
+	d.setChildLocked(name, c)
 	return c
 }
 
@@ -145,7 +217,7 @@ func (d *Dentry) addChildLocked(name string, ino Inode, typ uint32) *Dentry {
 // Preconditions: d.mu is held for writing.
 func (d *Dentry) removeChildLocked(name string) {
 	if c, ok := d.children[name]; ok {
-		delete(d.children, name)
+		d.deleteChildLocked(name)
 		c.dead.Store(true)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"sync/atomic"
 
 	"liblinux/abi"
+	"liblinux/kernel/percpu"
 	"liblinux/kernel/usermem"
 )
 
@@ -14,25 +15,35 @@ type Attacher interface{ Attach(f *File) }
 
 // File is an open file description: what an fd refers to. Several fds
 // (dup, fork of the table) may share one File and its offset.
+//
+// Every open makes one, so it is kept small (88 bytes: the fields are
+// ordered to leave no holes, and the rarely used release hooks hang off a
+// pointer): the collector's work grows with the bytes allocated.
 type File struct {
 	refs atomic.Int64
 
 	path   Path    // immutable; Path{} for anonymous files (pipes)
 	ops    FileOps // immutable
-	stream bool    // immutable: no file position
+	creds  *Creds  // immutable: the opener's credentials, or nil
 	access uint32  // immutable: O_ACCMODE part of the open flags
 	ftype  uint32  // immutable: S_IFMT of the inode, 0 if not in the tree
-	opath  bool    // immutable: an O_PATH file
-	writer bool    // immutable: counted in the mount's writers
-	creds  *Creds  // immutable: the opener's credentials, or nil
 
 	flags atomic.Uint32 // status flags: O_APPEND, O_NONBLOCK, ...
+
+	stream bool // immutable: no file position
+	opath  bool // immutable: an O_PATH file
+	writer bool // immutable: counted in the mount's writers
 
 	posMu sync.Mutex
 	pos   int64 // protected by posMu
 
-	hookMu sync.Mutex
-	hooks  []func() // run at release; protected by hookMu
+	hooks atomic.Pointer[fileHooks] // made by the first OnRelease
+}
+
+// fileHooks are the functions to run when a file is released.
+type fileHooks struct {
+	mu  sync.Mutex
+	fns []func() // protected by mu
 }
 
 // statusFlagsDropped are the open(2) flags a File does not keep.
@@ -41,14 +52,24 @@ const statusFlagsDropped = abi.O_ACCMODE | abi.O_CREAT | abi.O_EXCL | abi.O_NOCT
 // OnRelease registers fn to run when the file is released (epoll drops
 // its registrations of a file that is closed for good).
 func (f *File) OnRelease(fn func()) {
-	f.hookMu.Lock()
-	f.hooks = append(f.hooks, fn)
-	f.hookMu.Unlock()
+	h := f.hooks.Load()
+	if h == nil {
+		f.hooks.CompareAndSwap(nil, new(fileHooks))
+		h = f.hooks.Load()
+	}
+	h.mu.Lock()
+	h.fns = append(h.fns, fn)
+	h.mu.Unlock()
 }
 
 // NewFile wraps ops in a File with one reference. path may be the zero
 // Path for files that are not in the tree.
 func NewFile(path Path, ops FileOps, flags uint32) *File {
+	return newFile(path, ops, flags, percpu.Slot())
+}
+
+// newFile is NewFile counting the file in the counters' shard slot.
+func newFile(path Path, ops FileOps, flags uint32, slot int) *File {
 	f := &File{path: path, ops: ops, access: flags & abi.O_ACCMODE}
 	f.flags.Store(flags &^ statusFlagsDropped)
 	if s, ok := ops.(Streamer); ok && s.Stream() {
@@ -62,10 +83,10 @@ func NewFile(path Path, ops FileOps, flags uint32) *File {
 		a.Attach(f)
 	}
 	if path.Mnt != nil {
-		path.Mnt.Hold()
+		path.Mnt.busy.addAt(slot, 1)
 		// An open file keeps its filesystem alive after a lazy unmount,
 		// until it is closed.
-		path.Mnt.sb.refs.Add(1)
+		path.Mnt.sb.files.ref.GetAt(slot)
 	}
 	return f
 }
@@ -73,11 +94,12 @@ func NewFile(path Path, ops FileOps, flags uint32) *File {
 // newOpenFile is NewFile for a file opened from the tree: it records the
 // opener and counts a writer on the mount.
 func newOpenFile(ctx Context, p Path, ops FileOps, flags uint32) *File {
-	f := NewFile(p, ops, flags)
+	slot := percpu.Slot()
+	f := newFile(p, ops, flags, slot)
 	f.creds = ctx.Creds()
 	if f.Writable() && !isSpecial(f.ftype) {
 		f.writer = true
-		p.Mnt.writers.add(1)
+		p.Mnt.writers.addAt(slot, 1)
 	}
 	return f
 }
@@ -107,20 +129,23 @@ func (f *File) TryIncRef() bool {
 // DecRef drops a reference; the last one releases the file.
 func (f *File) DecRef() {
 	if f.refs.Add(-1) == 0 {
-		f.hookMu.Lock()
-		hooks := f.hooks
-		f.hooks = nil
-		f.hookMu.Unlock()
-		for _, h := range hooks {
-			h()
+		if h := f.hooks.Load(); h != nil {
+			h.mu.Lock()
+			fns := h.fns
+			h.fns = nil
+			h.mu.Unlock()
+			for _, fn := range fns {
+				fn()
+			}
 		}
 		f.ops.Release()
-		if f.writer {
-			f.path.Mnt.writers.add(-1)
-		}
-		if f.path.Mnt != nil {
-			f.path.Mnt.Release()
-			f.path.Mnt.sb.decRef()
+		if m := f.path.Mnt; m != nil {
+			slot := percpu.Slot()
+			if f.writer {
+				m.writers.addAt(slot, -1)
+			}
+			m.busy.addAt(slot, -1)
+			m.sb.fileClosed(slot)
 		}
 	}
 }
@@ -273,18 +298,22 @@ func (f *File) Seek(ctx Context, off int64, whence int) (int64, error) {
 	if f.opath {
 		return 0, abi.EBADF
 	}
+	// A stream file that is a Seeker accepts lseek without having a
+	// position (Linux's noop_llseek of eventfd, timerfd, epoll).
+	if s, ok := f.ops.(Seeker); ok {
+		f.posMu.Lock()
+		defer f.posMu.Unlock()
+		n, err := s.Seek(ctx, f.pos, off, whence)
+		if err == nil && !f.stream {
+			f.pos = n
+		}
+		return n, err
+	}
 	if f.stream {
 		return 0, abi.ESPIPE
 	}
 	f.posMu.Lock()
 	defer f.posMu.Unlock()
-	if s, ok := f.ops.(Seeker); ok {
-		n, err := s.Seek(ctx, f.pos, off, whence)
-		if err == nil {
-			f.pos = n
-		}
-		return n, err
-	}
 	var n int64
 	switch whence {
 	case abi.SEEK_SET:

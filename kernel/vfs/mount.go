@@ -49,7 +49,8 @@ type Superblock struct {
 	renameMu sync.Mutex
 	nextID   uint64        // last Dentry.id given; protected by renameMu
 	flags    atomic.Uint64 // sbFlagMask bits
-	refs     atomic.Int32  // mounts of this superblock and files open on it
+	refs     atomic.Int32  // mounts of this superblock
+	files    sbFiles       // files open on it (sbref.go)
 	fsid     [2]int32      // immutable
 	release  func()
 }
@@ -59,12 +60,17 @@ type Superblock struct {
 // release, if not nil, is called when the last mount of it goes.
 func (v *VFS) NewSuperblock(t FilesystemType, root Inode, release func()) *Superblock {
 	sb := &Superblock{Type: t, release: release}
-	sb.Dev = uint64(EncodeDev(0, v.anonDev.Add(1)))
+	sb.Dev = v.NewAnonDev()
 	sb.root = newDentryOf(sb, nil, "/", root)
 	r := rand.Uint64()
 	sb.fsid = [2]int32{int32(r), int32(r >> 32)}
 	return sb
 }
+
+// NewAnonDev returns an unused anonymous device number (major 0), as
+// Linux's get_anon_bdev: the st_dev of a filesystem without a disk, such
+// as a superblock from NewSuperblock or the kernel's internal pipefs.
+func (v *VFS) NewAnonDev() uint64 { return uint64(EncodeDev(0, v.anonDev.Add(1))) }
 
 // Root returns the root dentry.
 func (sb *Superblock) Root() *Dentry { return sb.root }
@@ -98,6 +104,7 @@ type Mount struct {
 	UniqueID uint64 // STATX_MNT_ID_UNIQUE; immutable
 	sb       *Superblock
 	root     *Dentry // root of the mounted subtree (differs for bind mounts)
+	source   string  // mount(2)'s source, as /proc/mounts shows it; immutable
 	parent   *Mount  // nil for the root mount; protected by VFS.mountMu
 	point    *Dentry // where in parent it is attached; protected by VFS.mountMu
 	attached bool    // in the mount table; protected by VFS.mountMu
@@ -224,7 +231,7 @@ func (v *VFS) Root() Path {
 }
 
 func (v *VFS) newMountLocked(sb *Superblock, root *Dentry, flags uint64) *Mount {
-	m := &Mount{ID: v.nextID, UniqueID: 1<<31 + uint64(v.nextID), sb: sb, root: root}
+	m := &Mount{ID: v.nextID, UniqueID: 1<<31 + uint64(v.nextID), sb: sb, root: root, source: sb.Source}
 	v.nextID++
 	m.flags.Store(flags & mntFlagMask)
 	sb.refs.Add(1)
@@ -237,6 +244,18 @@ func (v *VFS) Attach(sb *Superblock, root *Dentry, at Path, flags uint64) *Mount
 	v.mountMu.Lock()
 	defer v.mountMu.Unlock()
 	m := v.newMountLocked(sb, root, flags)
+	v.attachLocked(m, at)
+	return m
+}
+
+// AttachSource is Attach of sb's root for mount(2), with source as the
+// new mount's own source: a filesystem that several mounts share (sysfs,
+// devtmpfs) shows each mount's, as Linux keeps it per mount.
+func (v *VFS) AttachSource(sb *Superblock, at Path, flags uint64, source string) *Mount {
+	v.mountMu.Lock()
+	defer v.mountMu.Unlock()
+	m := v.newMountLocked(sb, sb.root, flags)
+	m.source = source
 	v.attachLocked(m, at)
 	return m
 }
@@ -319,11 +338,11 @@ func releaseMounts(gone []*Mount) {
 	}
 }
 
-// decRef drops a reference (a mount or an open file); the last one
-// releases the filesystem instance.
+// decRef drops a mount's reference; after the last one, the last open
+// file releases the filesystem instance (sbref.go).
 func (sb *Superblock) decRef() {
-	if sb.refs.Add(-1) == 0 && sb.release != nil {
-		sb.release()
+	if sb.refs.Add(-1) == 0 {
+		sb.unmounted()
 	}
 }
 
@@ -409,6 +428,7 @@ func (v *VFS) Bind(src, at Path, recursive bool) error {
 		return abi.EINVAL
 	}
 	top := v.newMountLocked(src.Mnt.sb, src.D, src.Mnt.flags.Load())
+	top.source = src.Mnt.source
 	if recursive {
 		var copyBelow func(orig, clone *Mount, under *Dentry)
 		copyBelow = func(orig, clone *Mount, under *Dentry) {
@@ -417,6 +437,7 @@ func (v *VFS) Bind(src, at Path, recursive bool) error {
 					continue
 				}
 				nc := v.newMountLocked(c.sb, c.root, c.flags.Load())
+				nc.source = c.source
 				nc.parent, nc.point, nc.attached = clone, c.point, true
 				v.mounts[mountKey{clone, c.point}] = nc
 				c.point.mounts.Add(1)
@@ -526,7 +547,8 @@ func (v *VFS) sbWriters(sb *Superblock) int64 {
 	return n
 }
 
-// MountInfo is one line of /proc/mounts.
+// MountInfo is one line of /proc/mounts, with what /proc/<pid>/mountinfo
+// adds.
 type MountInfo struct {
 	Source, Point, Type string
 	// Opts is the whole options field: "rw" or "ro", the superblock and
@@ -534,6 +556,16 @@ type MountInfo struct {
 	Opts  string
 	Flags uint64 // per-mount flags, with MS_RDONLY if the superblock is
 	ID    int
+
+	ParentID int    // the mount it is attached to (its own ID for the namespace root)
+	Dev      uint32 // the superblock's device number (new_encode_dev form)
+	// Root is the path of the mount's root inside its filesystem ("/"
+	// but for bind mounts of a subtree).
+	Root string
+	// MntOpts are the per-mount options ("rw" or "ro", then nosuid,
+	// nodev, ...); SuperOpts the superblock's ("rw" or "ro", its flags,
+	// then the filesystem's options).
+	MntOpts, SuperOpts string
 }
 
 // Mounts lists the mounts visible from root, in mount order.
@@ -547,7 +579,7 @@ func (v *VFS) Mounts(root Path) []MountInfo {
 		if !ok {
 			continue
 		}
-		src := m.sb.Source
+		src := m.source
 		if src == "" {
 			src = "none"
 		}
@@ -555,9 +587,70 @@ func (v *VFS) Mounts(root Path) []MountInfo {
 		if m.sb.ReadOnly() {
 			flags |= abi.MS_RDONLY
 		}
-		out = append(out, MountInfo{Source: src, Point: p, Type: m.sb.Type.Name(), Opts: mountOpts(m), Flags: flags, ID: m.ID})
+		v.mountMu.RLock()
+		parent := m.parent
+		v.mountMu.RUnlock()
+		pid := m.ID
+		if parent != nil {
+			pid = parent.ID
+		}
+		out = append(out, MountInfo{Source: src, Point: p, Type: m.sb.Type.Name(), Opts: mountOpts(m), Flags: flags, ID: m.ID,
+			ParentID: pid, Dev: uint32(m.sb.Dev), Root: dentryPath(m.root), MntOpts: mntOpts(m), SuperOpts: superOpts(m)})
 	}
 	return out
+}
+
+// dentryPath returns the path of d from its filesystem's root, as Linux's
+// dentry_path: a removed dentry's is "//deleted" after its last name.
+func dentryPath(d *Dentry) string {
+	sb := d.sb
+	sb.renameMu.Lock()
+	var parts []string
+	dead := d.IsDead()
+	for p := d.parent.Load(); p != nil; p = d.parent.Load() {
+		parts = append(parts, d.name)
+		d = p
+	}
+	sb.renameMu.Unlock()
+	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
+		parts[i], parts[j] = parts[j], parts[i]
+	}
+	path := "/" + strings.Join(parts, "/")
+	if dead {
+		path += "//deleted"
+	}
+	return path
+}
+
+// mntOpts builds mountinfo's per-mount options as Linux's show_mountinfo:
+// "ro" only for a read-only mount, whatever its superblock.
+func mntOpts(m *Mount) string {
+	mf := m.flags.Load()
+	var b strings.Builder
+	if mf&abi.MS_RDONLY != 0 {
+		b.WriteString("ro")
+	} else {
+		b.WriteString("rw")
+	}
+	writeMntFlags(&b, mf)
+	return b.String()
+}
+
+// superOpts builds mountinfo's superblock options: "ro" or "rw" by the
+// superblock alone, its flags, then the filesystem's options.
+func superOpts(m *Mount) string {
+	var b strings.Builder
+	if m.sb.ReadOnly() {
+		b.WriteString("ro")
+	} else {
+		b.WriteString("rw")
+	}
+	writeSbFlags(&b, m.sb.Flags())
+	if o := fsOpts(m.sb); o != "" {
+		b.WriteByte(',')
+		b.WriteString(o)
+	}
+	return b.String()
 }
 
 // mountOpts builds the options field of /proc/mounts as Linux's
@@ -569,7 +662,17 @@ func mountOpts(m *Mount) string {
 	} else {
 		b.WriteString("rw")
 	}
-	sf := m.sb.Flags()
+	writeSbFlags(&b, m.sb.Flags())
+	writeMntFlags(&b, m.flags.Load())
+	if o := fsOpts(m.sb); o != "" {
+		b.WriteByte(',')
+		b.WriteString(o)
+	}
+	return b.String()
+}
+
+// writeSbFlags writes the superblock flags options (show_sb_opts).
+func writeSbFlags(b *strings.Builder, sf uint64) {
 	for _, o := range []struct {
 		bit  uint64
 		name string
@@ -578,7 +681,10 @@ func mountOpts(m *Mount) string {
 			b.WriteString(o.name)
 		}
 	}
-	mf := m.flags.Load()
+}
+
+// writeMntFlags writes the per-mount flags options (show_mnt_opts).
+func writeMntFlags(b *strings.Builder, mf uint64) {
 	for _, o := range []struct {
 		bit  uint64
 		name string
@@ -588,25 +694,23 @@ func mountOpts(m *Mount) string {
 			b.WriteString(o.name)
 		}
 	}
-	var fsOpts string
-	if o, ok := m.sb.FS.(Options); ok {
-		fsOpts = o.MountOptions()
-	} else {
-		fsOpts = m.sb.Opts
-		// Filesystems that set Opts themselves start it with rw or ro.
-		for _, p := range []string{"rw", "ro"} {
-			if fsOpts == p {
-				fsOpts = ""
-			} else if strings.HasPrefix(fsOpts, p+",") {
-				fsOpts = fsOpts[3:]
-			}
+}
+
+// fsOpts returns the filesystem's own options, without rw or ro.
+func fsOpts(sb *Superblock) string {
+	if o, ok := sb.FS.(Options); ok {
+		return o.MountOptions()
+	}
+	fsOpts := sb.Opts
+	// Filesystems that set Opts themselves start it with rw or ro.
+	for _, p := range []string{"rw", "ro"} {
+		if fsOpts == p {
+			fsOpts = ""
+		} else if strings.HasPrefix(fsOpts, p+",") {
+			fsOpts = fsOpts[3:]
 		}
 	}
-	if fsOpts != "" {
-		b.WriteByte(',')
-		b.WriteString(fsOpts)
-	}
-	return b.String()
+	return fsOpts
 }
 
 // PathString returns the absolute path of p as seen from root, and whether

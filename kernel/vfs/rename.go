@@ -141,22 +141,19 @@ func Rename(ctx Context, w *Walker, oldPath string, nw *Walker, newPath string, 
 	// The filesystem changed; make the dentries say the same.
 	if exchange {
 		old.name, target.name = target.name, old.name
-		odir.D.children[target.name] = target
-		ndir.D.children[old.name] = old
+		odir.D.setChildLocked(target.name, target)
+		ndir.D.setChildLocked(old.name, old)
 		op, tp := old.parent.Load(), target.parent.Load()
 		old.parent.Store(tp)
 		target.parent.Store(op)
 		return nil
 	}
-	delete(odir.D.children, olast)
+	odir.D.deleteChildLocked(olast)
 	if target != nil {
 		ndir.D.removeChildLocked(nlast)
 	}
 	old.name = strings.Clone(nlast)
 	old.parent.Store(ndir.D)
-	if ndir.D.children == nil {
-		ndir.D.children = make(map[string]*Dentry)
-	}
-	ndir.D.children[old.name] = old
+	ndir.D.setChildLocked(old.name, old)
 	return nil
 }

@@ -539,3 +539,92 @@ CASE(mount_dotdot_crosses_back)
 	EQ(a.st_dev, stat_of(".").st_dev);
 	EQ(sys_umount2("m", 0), 0);
 }
+
+/* /proc/<pid>/mountinfo: the lines of mounts this case makes. */
+
+struct minfo {
+	int id, parent;
+	unsigned int major, minor;
+	char root[256], point[512], opts[256], rest[512];
+};
+
+/*
+ * Finds the last mountinfo line whose mount point is dual_scratch/rel
+ * (rel not NULL) or whose ID is id.
+ */
+static int find_minfo(const char *text, const char *rel, int id, struct minfo *out)
+{
+	char want[512], line[2048];
+	const char *p = text;
+	int found = 0;
+
+	if (rel)
+		snprintf(want, sizeof(want), "%s/%s", dual_scratch, rel);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		struct minfo m;
+		int used = 0;
+
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (sscanf(line, "%d %d %u:%u %255s %511s %255s%n", &m.id, &m.parent, &m.major, &m.minor, m.root,
+			   m.point, m.opts, &used) == 7 &&
+		    (rel ? strcmp(m.point, want) == 0 : m.id == id)) {
+			snprintf(m.rest, sizeof(m.rest), "%s", line + used);
+			*out = m;
+			found = 1;
+		}
+		p += n + (nl != NULL);
+	}
+	return found;
+}
+
+CASE(mountinfo_lines)
+{
+	struct minfo m, b, p1, p2;
+	char *text;
+
+	dual_private_mounts();
+	mkdir_p("m");
+	mkdir_p("b");
+	mkdir_p("p");
+	EQ(sys_mount("my src", "m", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL), 0);
+	mkdir_p("m/sub");
+	EQ(sys_mount("m/sub", "b", NULL, MS_BIND, NULL), 0);
+	EQ(sys_mount(NULL, "b", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL), 0);
+	EQ(sys_mount("none", "p", "proc", 0, NULL), 0);
+	EQ(sys_mount("proc2", "p", "proc", 0, NULL), 0);
+	text = read_all("p/self/mountinfo");
+	/* Unmounted now: cleanup must not walk into proc. */
+	EQ(sys_umount2("p", 0), 0);
+	EQ(sys_umount2("p", 0), 0);
+	if (!find_minfo(text, "m", 0, &m) || !find_minfo(text, "b", 0, &b) || !find_minfo(text, "p", 0, &p2)) {
+		dual_fail_msg(__FILE__, __LINE__, "mountinfo lacks the case's mounts:\n%s", text);
+		return;
+	}
+	EQ_STR(m.root, "/");
+	EQ_STR(m.opts, "rw,nosuid,nodev,noexec,relatime");
+	EQ_STR(m.rest, " - tmpfs my\\040src rw");
+	EQ(m.major, 0);
+	/* The bind mount: same filesystem, its subtree, options of its own
+	 * (MS_REMOUNT|MS_BIND drops nosuid, nodev, noexec). */
+	EQ_STR(b.root, "/sub");
+	EQ_STR(b.opts, "ro,relatime");
+	EQ_STR(b.rest, " - tmpfs my\\040src rw");
+	EQ(b.major, m.major);
+	EQ(b.minor, m.minor);
+	EQ(b.parent, m.parent);
+	CHECK(b.id != m.id);
+	/* Two proc mounts stacked: the second on the first, each a
+	 * superblock of its own. */
+	EQ_STR(p2.rest, " - proc proc2 rw");
+	EQ_STR(p2.opts, "rw,relatime");
+	CHECK(find_minfo(text, NULL, p2.parent, &p1));
+	EQ_STR(p1.point, p2.point);
+	EQ_STR(p1.rest, " - proc none rw");
+	EQ(p1.parent, m.parent);
+	CHECK(p1.minor != p2.minor);
+}

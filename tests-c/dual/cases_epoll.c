@@ -181,6 +181,64 @@ CASE(epoll_edge_triggered)
 	EQ(sys_epoll_pwait(5, out, 2, 0), 1);
 }
 
+CASE(epoll_edge_triggered_pipe_writer_wakes_from_full)
+{
+	static char buf[4096];
+	struct epoll_event e = ev(EPOLLOUT | EPOLLET, 7), out[2];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_epoll_create1(0), 5);
+	EQ(sys_epoll_ctl(5, EPOLL_CTL_ADD, p[1], &e), 0);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 1);
+	EQ(out[0].events, EPOLLOUT);
+	/* Freeing a slot of a pipe that was not full is no edge. */
+	EQ(sys_write(p[1], "ab", 2), 2);
+	EQ(sys_read(p[0], buf, 2), 2);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 0);
+	for (int i = 0; i < 16; i++)
+		EQ(sys_write(p[1], buf, 4096), 4096);
+	EQ(sys_read(p[0], buf, 100), 100);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 0);
+	EQ(sys_read(p[0], buf, 4096 - 100), 4096 - 100);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 1);
+	EQ(out[0].events, EPOLLOUT);
+	EQ(sys_read(p[0], buf, 4096), 4096);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 0);
+}
+
+CASE(epoll_edge_triggered_pipe_writer_wakes_on_resize)
+{
+	struct epoll_event e = ev(EPOLLOUT | EPOLLET, 7), out[2];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_epoll_create1(0), 5);
+	EQ(sys_epoll_ctl(5, EPOLL_CTL_ADD, p[1], &e), 0);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 1);
+	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 32768), 32768);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 1);
+	EQ(out[0].events, EPOLLOUT);
+}
+
+CASE(epoll_edge_triggered_pipe_reader_every_write)
+{
+	struct epoll_event e = ev(EPOLLIN | EPOLLET, 7), out[2];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_epoll_create1(0), 5);
+	EQ(sys_epoll_ctl(5, EPOLL_CTL_ADD, p[0], &e), 0);
+	EQ(sys_write(p[1], "a", 1), 1);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 1);
+	/* A write that joins the same slot is still an edge. */
+	EQ(sys_write(p[1], "b", 1), 1);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 1);
+	EQ(out[0].events, EPOLLIN);
+	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 32768), 32768);
+	EQ(sys_epoll_pwait(5, out, 2, 0), 0);
+}
+
 CASE(epoll_oneshot)
 {
 	struct epoll_event e = ev(EPOLLIN | EPOLLONESHOT, 7), out[2];
@@ -235,6 +293,132 @@ CASE(epoll_exclusive_invalid_combinations)
 	ERR(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), -EINVAL);
 	e = ev(EPOLLIN | EPOLLEXCLUSIVE, 3);
 	ERR(sys_epoll_ctl(3, EPOLL_CTL_ADD, 5, &e), -EINVAL);
+}
+
+CASE(epoll_exclusive_epoll_target_any_events)
+{
+	struct epoll_event e = ev(EPOLLEXCLUSIVE, 3);
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_epoll_create1(0), 4);
+	ERR(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), -EINVAL);
+	e = ev(EPOLLIN, 3);
+	EQ(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), 0);
+}
+
+CASE(epoll_exclusive_event_bits)
+{
+	static const uint32_t bad[] = {EPOLLPRI, EPOLLRDHUP, EPOLLRDNORM, EPOLLRDBAND, EPOLLWRNORM,
+				       EPOLLWRBAND, EPOLLMSG, EPOLLONESHOT, 1u << 20};
+	struct epoll_event e;
+	unsigned int i;
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_eventfd2(1, 0), 4);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		e = ev(EPOLLIN | EPOLLEXCLUSIVE | bad[i], 3);
+		ERR(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), -EINVAL);
+	}
+	e = ev(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLET | EPOLLEXCLUSIVE, 3);
+	EQ(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), 0);
+}
+
+CASE(epoll_exclusive_wakeup_allowed)
+{
+	struct epoll_event e = ev(EPOLLIN | EPOLLEXCLUSIVE | EPOLLWAKEUP, 3), out[2];
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_eventfd2(1, 0), 4);
+	EQ(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), 0);
+	EQ(sys_epoll_pwait(3, out, 2, 0), 1);
+	EQ(out[0].events, EPOLLIN);
+}
+
+CASE(epoll_exclusive_before_eexist)
+{
+	struct epoll_event e = ev(EPOLLIN, 3);
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_eventfd2(1, 0), 4);
+	EQ(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), 0);
+	e = ev(EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT, 3);
+	ERR(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), -EINVAL);
+	e = ev(EPOLLIN | EPOLLEXCLUSIVE, 3);
+	ERR(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), -EEXIST);
+}
+
+CASE(epoll_exclusive_mod_before_enoent)
+{
+	struct epoll_event e = ev(EPOLLIN | EPOLLEXCLUSIVE, 3);
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_eventfd2(1, 0), 4);
+	ERR(sys_epoll_ctl(3, EPOLL_CTL_MOD, 4, &e), -EINVAL);
+	e = ev(EPOLLIN, 3);
+	ERR(sys_epoll_ctl(3, EPOLL_CTL_MOD, 4, &e), -ENOENT);
+}
+
+CASE(epoll_exclusive_mod_of_plain_item)
+{
+	struct epoll_event e = ev(EPOLLIN, 3);
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_eventfd2(1, 0), 4);
+	EQ(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), 0);
+	e = ev(EPOLLIN | EPOLLEXCLUSIVE, 3);
+	ERR(sys_epoll_ctl(3, EPOLL_CTL_MOD, 4, &e), -EINVAL);
+	e = ev(EPOLLIN | EPOLLONESHOT, 3);
+	EQ(sys_epoll_ctl(3, EPOLL_CTL_MOD, 4, &e), 0);
+}
+
+CASE(epoll_exclusive_not_pollable_eperm_first)
+{
+	struct epoll_event e = ev(EPOLLIN | EPOLLEXCLUSIVE | EPOLLONESHOT, 3);
+
+	mkfile("f", "");
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_openat(AT_FDCWD, "f", O_RDONLY, 0), 4);
+	ERR(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), -EPERM);
+}
+
+CASE(epoll_exclusive_bad_op_einval)
+{
+	struct epoll_event e = ev(EPOLLIN | EPOLLEXCLUSIVE, 3);
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_eventfd2(1, 0), 4);
+	ERR(sys_epoll_ctl(3, 7, 4, &e), -EINVAL);
+}
+
+CASE(epoll_ctl_not_epoll_unpollable_target_eperm)
+{
+	struct epoll_event e = ev(EPOLLIN, 3);
+
+	mkfile("f", "");
+	EQ(sys_openat(AT_FDCWD, "f", O_RDONLY, 0), 3);
+	EQ(sys_openat(AT_FDCWD, "f", O_RDONLY, 0), 4);
+	ERR(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), -EPERM);
+	EQ(sys_eventfd2(0, 0), 5);
+	ERR(sys_epoll_ctl(3, EPOLL_CTL_ADD, 5, &e), -EINVAL);
+}
+
+CASE(epoll_ctl_loop_eloop)
+{
+	struct epoll_event e = ev(EPOLLIN, 3);
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_epoll_create1(0), 4);
+	EQ(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), 0);
+	ERR(sys_epoll_ctl(4, EPOLL_CTL_ADD, 3, &e), -ELOOP);
+}
+
+CASE(epoll_lseek_noop)
+{
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_lseek(3, 5, SEEK_SET), 0);
+	EQ(sys_lseek(3, -1, SEEK_CUR), 0);
+	EQ(sys_lseek(3, 0, SEEK_END), 0);
+	ERR(sys_lseek(3, 0, 99), -EINVAL);
 }
 
 CASE(epoll_pipe_hup)

@@ -288,6 +288,58 @@ CASE(fcntl_setpipe_sz_below_content_ebusy)
 	EQ(sys_fcntl(p[1], F_GETPIPE_SZ, 0), 65536);
 }
 
+CASE(fcntl_setpipe_sz_ebusy_counts_slots)
+{
+	static char buf[4096];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_write(p[1], buf, 4096), 4096);
+	EQ(sys_write(p[1], "z", 1), 1);
+	EQ(sys_read(p[0], buf, 4095), 4095);
+	/* 2 bytes, but in 2 slots. */
+	ERR(sys_fcntl(p[1], F_SETPIPE_SZ, 4096), -EBUSY);
+	EQ(sys_fcntl(p[1], F_GETPIPE_SZ, 0), 65536);
+}
+
+CASE(fcntl_setpipe_sz_to_slots_held)
+{
+	static char buf[4096];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_write(p[1], buf, 4096), 4096);
+	EQ(sys_write(p[1], "z", 1), 1);
+	EQ(sys_read(p[0], buf, 4096), 4096);
+	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 4096), 4096);
+	EQ(sys_write(p[1], "y", 1), 1);
+	EQ(sys_read(p[0], buf, sizeof(buf)), 2);
+	EQ_MEM(buf, "zy", 2);
+}
+
+CASE(fcntl_setpipe_sz_after_partial_merge)
+{
+	static char buf[5000];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_write(p[1], buf, 1000), 1000);
+	/* 904 bytes join the first slot, 4096 take a second. */
+	EQ(sys_write(p[1], buf, 5000), 5000);
+	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 8192), 8192);
+}
+
+CASE(fcntl_setpipe_sz_write_too_big_to_merge)
+{
+	static char buf[4000];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_write(p[1], buf, 1000), 1000);
+	EQ(sys_write(p[1], buf, 4000), 4000);
+	ERR(sys_fcntl(p[1], F_SETPIPE_SZ, 4096), -EBUSY);
+}
+
 CASE(fcntl_setpipe_sz_over_2g_einval)
 {
 	int p[2];

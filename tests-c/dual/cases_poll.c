@@ -33,6 +33,25 @@ CASE(ppoll_pipe)
 	EQ(pfd[0].revents, POLLIN);
 }
 
+CASE(ppoll_pipe_pollout_needs_free_slot)
+{
+	static char buf[65536];
+	struct pollfd pfd;
+	struct timespec zero = {0, 0};
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	for (int i = 0; i < 15; i++)
+		EQ(sys_write(p[1], buf, 4096), 4096);
+	pfd = (struct pollfd){p[1], POLLOUT, 0};
+	EQ(sys_ppoll(&pfd, 1, &zero), 1);
+	EQ(pfd.revents, POLLOUT);
+	/* 4095 bytes of room left, but no free slot. */
+	EQ(sys_write(p[1], "x", 1), 1);
+	EQ(sys_ppoll(&pfd, 1, &zero), 0);
+	EQ(pfd.revents, 0);
+}
+
 CASE(ppoll_negative_fd_ignored)
 {
 	struct pollfd pfd = {-1, POLLIN, 0x7f};
@@ -305,13 +324,41 @@ CASE(timerfd_expires)
 
 CASE(timerfd_abstime_past)
 {
-	struct itimerspec set = {{0, 0}, {1, 0}};
+	struct itimerspec set = {{0, 0}, {0, 0}};
 	uint64_t v = 0;
 
+	struct pollfd pfd = {3, POLLIN, 0};
+	struct timespec ts = {2, 0};
+	long long start = dual_now_ms();
+
+	/* Read before the call: already passed when it runs, on any uptime.
+	 * The expiry is immediate but comes from the timer interrupt: poll
+	 * for it rather than racing it. */
+	OK(sys_clock_gettime(CLOCK_MONOTONIC, &set.it_value));
 	EQ(sys_timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK), 3);
 	EQ(sys_timerfd_settime(3, TFD_TIMER_ABSTIME, &set, NULL), 0);
+	EQ(sys_ppoll(&pfd, 1, &ts), 1);
 	EQ(sys_read(3, &v, sizeof(v)), 8);
 	EQ(v, 1);
+	CHECK(dual_now_ms() - start < 1000);
+}
+
+CASE(timerfd_lseek_noop)
+{
+	struct itimerspec set = {{0, 0}, {0, 1}};
+	uint64_t v = 0;
+	struct pollfd pfd = {3, POLLIN, 0};
+	struct timespec ts = {2, 0};
+
+	EQ(sys_timerfd_create(CLOCK_MONOTONIC, 0), 3);
+	EQ(sys_lseek(3, 5, SEEK_SET), 0);
+	EQ(sys_timerfd_settime(3, 0, &set, NULL), 0);
+	EQ(sys_ppoll(&pfd, 1, &ts), 1);
+	EQ(sys_read(3, &v, sizeof(v)), 8);
+	EQ(sys_lseek(3, 0, SEEK_CUR), 0);
+	EQ(sys_lseek(3, 0, SEEK_END), 0);
+	ERR(sys_lseek(3, 0, 99), -EINVAL);
+	ERR(sys_pread64(3, &v, sizeof(v), 0), -ESPIPE);
 }
 
 CASE(timerfd_poll_after_expiry)

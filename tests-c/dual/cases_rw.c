@@ -85,6 +85,48 @@ CASE(write_efault_unmapped)
 	EQ(size_of("f"), 0);
 }
 
+CASE(write_efault_null)
+{
+	int fd = openf("ab");
+
+	ERR(sys_write(fd, NULL, 3), -EFAULT);
+	EQ(size_of("f"), 2);
+	EQ(sys_lseek(fd, 0, SEEK_CUR), 0);
+	/* Linux's write_end moves the end of file to where the copy
+	 * faulted, even when it copied nothing. */
+	ERR(sys_pwrite64(fd, NULL, 3, 5), -EFAULT);
+	EQ(size_of("f"), 5);
+}
+
+CASE(read_null_past_eof_zero)
+{
+	int fd = openf("ab");
+
+	EQ(sys_pread64(fd, NULL, 3, 2), 0);
+	EQ(sys_pread64(fd, NULL, 3, 10), 0);
+}
+
+CASE(read_pipe_efault_null_keeps_data)
+{
+	int p[2];
+	char buf[4] = "";
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_write(p[1], "abc", 3), 3);
+	ERR(sys_read(p[0], NULL, 3), -EFAULT);
+	EQ(sys_read(p[0], buf, 3), 3);
+	EQ_STR(buf, "abc");
+}
+
+CASE(write_pipe_efault_null)
+{
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	ERR(sys_write(p[1], NULL, 3), -EFAULT);
+	ERR(sys_read(p[0], (char[4]){0}, 3), -EAGAIN);
+}
+
 CASE(read_directory_eisdir)
 {
 	char buf[8];
@@ -186,6 +228,44 @@ CASE(write_pipe_nonblock_no_free_slot)
 	/* More than PIPE_BUF with no free page slot: nothing is written. */
 	long r = sys_write(p[1], buf, 8192);
 	ERR(r, -EAGAIN);
+}
+
+CASE(write_pipe_nonblock_merges_tail_into_last_slot)
+{
+	static char buf[65536];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_write(p[1], buf, 65536 - 100), 65536 - 100);
+	/* 8292 % 4096 == 100 bytes fit the last slot; no slot for the rest. */
+	EQ(sys_write(p[1], buf, 8292), 100);
+	ERR(sys_write(p[1], buf, 1), -EAGAIN);
+}
+
+CASE(write_pipe_nonblock_partial_by_slots)
+{
+	static char buf[8192];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	for (int i = 0; i < 15; i++)
+		EQ(sys_write(p[1], buf, 4096), 4096);
+	EQ(sys_write(p[1], buf, 8192), 4096);
+	ERR(sys_write(p[1], buf, 1), -EAGAIN);
+}
+
+CASE(write_pipe_one_slot_takes_one_page)
+{
+	static char buf[8192];
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 4096), 4096);
+	EQ(sys_write(p[1], buf, 5000), 4096);
+	EQ(sys_read(p[0], buf, sizeof(buf)), 4096);
+	EQ(sys_write(p[1], buf, 100), 100);
+	EQ(sys_write(p[1], buf, 3996), 3996);
+	ERR(sys_write(p[1], buf, 1), -EAGAIN);
 }
 
 /* pread64, pwrite64 */

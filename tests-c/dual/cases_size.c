@@ -307,3 +307,165 @@ CASE(fsync_o_path_ebadf)
 	EQ(sys_openat(AT_FDCWD, "f", O_PATH, 0), 3);
 	ERR(sys_fsync(3), -EBADF);
 }
+
+/*
+ * RLIMIT_FSIZE. Linux also sends SIGXFSZ, which would kill the host's
+ * process: it is ignored here, so both kernels answer EFBIG.
+ */
+
+static void fsize_limit(rlim_t n)
+{
+	struct rlimit r = {n, RLIM_INFINITY};
+
+	signal(SIGXFSZ, SIG_IGN);
+	OK(sys_setrlimit(RLIMIT_FSIZE, &r));
+}
+
+CASE(fsize_write_at_limit_efbig)
+{
+	int fd = openf("0123456789");
+
+	fsize_limit(10);
+	EQ(sys_lseek(fd, 10, SEEK_SET), 10);
+	ERR(sys_write(fd, "x", 1), -EFBIG);
+	EQ(sys_lseek(fd, 0, SEEK_CUR), 10);
+	EQ(size_of("f"), 10);
+}
+
+CASE(fsize_write_straddling_is_short)
+{
+	int fd = openf("");
+
+	fsize_limit(10);
+	EQ(sys_write(fd, "0123456789abcdef", 16), 10);
+	ERR(sys_write(fd, "x", 1), -EFBIG);
+	EQ(size_of("f"), 10);
+	EQ_STR(read_all("f"), "0123456789");
+}
+
+CASE(fsize_pwrite)
+{
+	int fd = openf("");
+
+	fsize_limit(10);
+	ERR(sys_pwrite64(fd, "x", 1, 10), -EFBIG);
+	ERR(sys_pwrite64(fd, "x", 1, 20), -EFBIG);
+	EQ(sys_pwrite64(fd, "abcde", 5, 9), 1);
+	EQ(size_of("f"), 10);
+}
+
+CASE(fsize_append_is_short)
+{
+	mkfile("f", "01234567");
+	EQ(sys_openat(AT_FDCWD, "f", O_WRONLY | O_APPEND, 0), 3);
+	fsize_limit(10);
+	EQ(sys_write(3, "abcde", 5), 2);
+	ERR(sys_write(3, "x", 1), -EFBIG);
+	EQ_STR(read_all("f"), "01234567ab");
+}
+
+CASE(fsize_zero_length_write_past_limit)
+{
+	int fd = openf("");
+
+	fsize_limit(10);
+	EQ(sys_lseek(fd, 20, SEEK_SET), 20);
+	EQ(sys_write(fd, "x", 0), 0);
+	EQ(sys_pwrite64(fd, "x", 0, 30), 0);
+	EQ(size_of("f"), 0);
+}
+
+CASE(fsize_zero_limit)
+{
+	int fd = openf("");
+
+	fsize_limit(0);
+	ERR(sys_write(fd, "x", 1), -EFBIG);
+	ERR(sys_ftruncate(fd, 1), -EFBIG);
+	EQ(sys_ftruncate(fd, 0), 0);
+	EQ(size_of("f"), 0);
+}
+
+CASE(fsize_ftruncate)
+{
+	int fd = openf("");
+
+	fsize_limit(10);
+	EQ(sys_ftruncate(fd, 10), 0);
+	ERR(sys_ftruncate(fd, 11), -EFBIG);
+	ERR(sys_truncate("f", 11), -EFBIG);
+	EQ(size_of("f"), 10);
+}
+
+CASE(fsize_shrinking_past_limit_allowed)
+{
+	int fd = openf("01234567890123456789");
+
+	fsize_limit(10);
+	EQ(sys_ftruncate(fd, 15), 0);
+	EQ(sys_truncate("f", 12), 0);
+	ERR(sys_ftruncate(fd, 13), -EFBIG);
+	EQ(size_of("f"), 12);
+	/* Writing inside the file past the limit is refused too. */
+	ERR(sys_pwrite64(fd, "x", 1, 11), -EFBIG);
+	EQ(sys_pwrite64(fd, "xy", 2, 9), 1);
+}
+
+CASE(fsize_fallocate)
+{
+	int fd = openf("");
+
+	fsize_limit(4096);
+	ERR(sys_fallocate(fd, 0, 0, 8192), -EFBIG);
+	ERR(sys_fallocate(fd, FALLOC_FL_KEEP_SIZE, 4096, 1), -EFBIG);
+	EQ(sys_fallocate(fd, 0, 0, 4096), 0);
+	EQ(size_of("f"), 4096);
+}
+
+CASE(fsize_fallocate_inside_file)
+{
+	int fd = openf("");
+
+	EQ(sys_ftruncate(fd, 8192), 0);
+	fsize_limit(4096);
+	EQ(sys_fallocate(fd, 0, 0, 8192), 0);
+	EQ(sys_fallocate(fd, FALLOC_FL_KEEP_SIZE, 4096, 4096), 0);
+	ERR(sys_fallocate(fd, FALLOC_FL_KEEP_SIZE, 4096, 4097), -EFBIG);
+	EQ(size_of("f"), 8192);
+}
+
+CASE(fsize_not_for_pipes_and_devices)
+{
+	char buf[100];
+	int p[2];
+
+	memset(buf, 'x', sizeof(buf));
+	fsize_limit(10);
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_write(p[1], buf, sizeof(buf)), 100);
+	EQ(sys_openat(AT_FDCWD, "/dev/null", O_WRONLY, 0), 5);
+	EQ(sys_write(5, buf, sizeof(buf)), 100);
+}
+
+CASE(fsize_copy_file_range_is_short)
+{
+	loff_t in = 0, out = 0;
+
+	mkfile("src", "0123456789abcdef");
+	EQ(sys_openat(AT_FDCWD, "src", O_RDONLY, 0), 3);
+	EQ(sys_openat(AT_FDCWD, "dst", O_CREAT | O_WRONLY, 0644), 4);
+	fsize_limit(10);
+	EQ(sys_copy_file_range(3, &in, 4, &out, 16, 0), 10);
+	ERR(sys_copy_file_range(3, &in, 4, &out, 6, 0), -EFBIG);
+	EQ(size_of("dst"), 10);
+}
+
+CASE(fsize_efbig_before_seal_eperm)
+{
+	EQ(sys_memfd_create("m", MFD_ALLOW_SEALING), 3);
+	EQ(sys_write(3, "0123", 4), 4);
+	EQ(sys_fcntl(3, F_ADD_SEALS, F_SEAL_WRITE), 0);
+	fsize_limit(2);
+	ERR(sys_pwrite64(3, "x", 1, 4), -EFBIG);
+	ERR(sys_pwrite64(3, "x", 1, 0), -EPERM);
+}

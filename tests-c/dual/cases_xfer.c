@@ -265,6 +265,83 @@ CASE(splice_pipe_to_pipe)
 	EQ(sys_read(a[0], buf, sizeof(buf)), 1);
 }
 
+CASE(splice_pipe_to_pipe_cuts_packet)
+{
+	char buf[8] = {0};
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, O_DIRECT | O_NONBLOCK));
+	OK(sys_pipe2(b, O_NONBLOCK));
+	EQ(sys_write(a[1], "one", 3), 3);
+	EQ(sys_write(a[1], "two", 3), 3);
+	EQ(sys_splice(a[0], NULL, b[1], NULL, 4, 0), 4);
+	EQ(sys_read(b[0], buf, sizeof(buf)), 3);
+	EQ_STR(buf, "one");
+	memset(buf, 0, sizeof(buf));
+	EQ(sys_read(b[0], buf, sizeof(buf)), 1);
+	EQ_STR(buf, "t");
+	memset(buf, 0, sizeof(buf));
+	EQ(sys_read(a[0], buf, sizeof(buf)), 2);
+	EQ_STR(buf, "wo");
+}
+
+CASE(splice_pipe_to_pipe_whole_slot_merges)
+{
+	char buf[8] = {0};
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, O_NONBLOCK));
+	OK(sys_pipe2(b, O_NONBLOCK));
+	EQ(sys_fcntl(b[1], F_SETPIPE_SZ, 4096), 4096);
+	EQ(sys_write(a[1], "abc", 3), 3);
+	EQ(sys_splice(a[0], NULL, b[1], NULL, 100, 0), 3);
+	EQ(sys_write(b[1], "de", 2), 2);
+	EQ(sys_read(b[0], buf, sizeof(buf)), 5);
+	EQ_STR(buf, "abcde");
+}
+
+CASE(splice_pipe_to_pipe_cut_slot_takes_no_merge)
+{
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, O_NONBLOCK));
+	OK(sys_pipe2(b, O_NONBLOCK));
+	EQ(sys_fcntl(b[1], F_SETPIPE_SZ, 4096), 4096);
+	EQ(sys_write(a[1], "abcdef", 6), 6);
+	EQ(sys_splice(a[0], NULL, b[1], NULL, 2, 0), 2);
+	ERR(sys_write(b[1], "de", 2), -EAGAIN);
+}
+
+CASE(splice_file_to_pipe_slot_takes_no_merge)
+{
+	char buf[8] = {0};
+	int p[2];
+
+	src_dst("abc");
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 4096), 4096);
+	EQ(sys_splice(3, NULL, p[1], NULL, 100, 0), 3);
+	ERR(sys_write(p[1], "de", 2), -EAGAIN);
+	EQ(sys_read(p[0], buf, sizeof(buf)), 3);
+	EQ_STR(buf, "abc");
+}
+
+CASE(splice_file_to_pipe_fills_free_slots)
+{
+	static char big[20000];
+	int p[2];
+
+	mkfile("src", "");
+	EQ(sys_openat(AT_FDCWD, "src", O_RDWR, 0), 3);
+	EQ(sys_write(3, big, sizeof(big)), sizeof(big));
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 16384), 16384);
+	EQ(sys_write(p[1], "x", 1), 1);
+	off_t off = 0;
+	EQ(sys_splice(3, &off, p[1], NULL, sizeof(big), 0), 3 * 4096);
+	EQ(off, 3 * 4096);
+}
+
 CASE(splice_no_pipe_einval)
 {
 	src_dst("abc");
@@ -370,6 +447,71 @@ CASE(tee_duplicates)
 	memset(buf, 0, sizeof(buf));
 	EQ(sys_read(a[0], buf, sizeof(buf)), 5);
 	EQ_STR(buf, "hello");
+}
+
+CASE(tee_keeps_packets)
+{
+	char buf[8] = {0};
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, O_DIRECT | O_NONBLOCK));
+	OK(sys_pipe2(b, O_NONBLOCK));
+	EQ(sys_write(a[1], "one", 3), 3);
+	EQ(sys_write(a[1], "two", 3), 3);
+	EQ(sys_tee(a[0], b[1], 100, 0), 6);
+	EQ(sys_read(b[0], buf, sizeof(buf)), 3);
+	EQ_STR(buf, "one");
+	EQ(sys_read(b[0], buf, sizeof(buf)), 3);
+	EQ_STR(buf, "two");
+	EQ(sys_read(a[0], buf, sizeof(buf)), 3);
+	EQ_STR(buf, "one");
+}
+
+CASE(tee_cuts_packet)
+{
+	char buf[8] = {0};
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, O_DIRECT | O_NONBLOCK));
+	OK(sys_pipe2(b, O_NONBLOCK));
+	EQ(sys_write(a[1], "one", 3), 3);
+	EQ(sys_write(a[1], "two", 3), 3);
+	EQ(sys_tee(a[0], b[1], 4, 0), 4);
+	EQ(sys_read(b[0], buf, sizeof(buf)), 3);
+	memset(buf, 0, sizeof(buf));
+	EQ(sys_read(b[0], buf, sizeof(buf)), 1);
+	EQ_STR(buf, "t");
+	ERR(sys_read(b[0], buf, sizeof(buf)), -EAGAIN);
+}
+
+CASE(tee_slot_takes_no_merge)
+{
+	char buf[8] = {0};
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, O_NONBLOCK));
+	OK(sys_pipe2(b, O_NONBLOCK));
+	EQ(sys_fcntl(b[1], F_SETPIPE_SZ, 4096), 4096);
+	EQ(sys_write(a[1], "abc", 3), 3);
+	EQ(sys_tee(a[0], b[1], 100, 0), 3);
+	ERR(sys_write(b[1], "de", 2), -EAGAIN);
+	/* The source slot still takes them. */
+	EQ(sys_write(a[1], "de", 2), 2);
+	EQ(sys_read(a[0], buf, sizeof(buf)), 5);
+	EQ_STR(buf, "abcde");
+}
+
+CASE(tee_full_pipe_nonblock)
+{
+	static char buf[65536];
+	int a[2], b[2];
+
+	OK(sys_pipe2(a, O_NONBLOCK));
+	OK(sys_pipe2(b, O_NONBLOCK));
+	EQ(sys_write(a[1], "x", 1), 1);
+	for (int i = 0; i < 16; i++)
+		EQ(sys_write(b[1], buf, 4096), 4096);
+	ERR(sys_tee(a[0], b[1], 1, 0), -EAGAIN);
 }
 
 CASE(tee_not_pipe_einval)

@@ -410,17 +410,21 @@ static void run_case(struct dual_case *c)
 	fflush(stdout);
 }
 
-static int setup(void)
+static int setup(const char *prog)
 {
 	struct statfs sf;
 	const char *dir = "/dev/shm";
 
+	(void)prog;
 	/* Descriptors 0-2 are taken, so a case's first new descriptor is 3. */
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
 			return -1;
-	/* tmpfs, like the library kernel's root. */
-	if (statfs(dir, &sf) != 0 || sf.f_type != TMPFS_MAGIC)
+	/* tmpfs, like the library kernel's root; DUAL_BASE names another
+	 * directory (the ext4 mode's loop-mounted image). */
+	if (getenv("DUAL_BASE"))
+		dir = getenv("DUAL_BASE");
+	else if (statfs(dir, &sf) != 0 || sf.f_type != TMPFS_MAGIC)
 		dir = "/tmp";
 	snprintf(base, sizeof(base), "%s/dual.XXXXXX", dir);
 	if (mkdtemp(base) == NULL || chmod(base, 0755) != 0) {
@@ -443,7 +447,7 @@ static void teardown(void)
 
 static volatile long long case_start_ms;
 static const char *volatile case_name;
-static struct rlimit nofile_limit;
+static struct rlimit root_limits[RLIM_NLIMITS];
 
 static void *watchdog(void *arg)
 {
@@ -459,6 +463,21 @@ static void *watchdog(void *arg)
 	return NULL;
 }
 
+/* Whether path is on another filesystem than its parent directory. */
+static int on_other_fs(const char *path)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	struct stat a, b;
+
+	if (slash)
+		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - path), path);
+	else
+		snprintf(parent, sizeof(parent), ".");
+	return sys_fstatat(AT_FDCWD, path, &a, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       sys_fstatat(AT_FDCWD, parent, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev != b.st_dev;
+}
+
 /* Removes a tree through the library kernel, unmounting what is mounted in it. */
 static void remove_tree(const char *path, int depth)
 {
@@ -469,24 +488,33 @@ static void remove_tree(const char *path, int depth)
 	r = sys_unlinkat(AT_FDCWD, path, 0);
 	if (r == 0 || r == -ENOENT || depth > 16)
 		return;
+	/* Unmount what is mounted here first: walking into another
+	 * filesystem (proc) may never end. */
+	for (int i = 0; i < 16 && on_other_fs(path); i++)
+		if (sys_umount2(path, MNT_DETACH) != 0)
+			break;
 	fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (fd >= 0) {
-		while ((n = sys_getdents64(fd, buf, sizeof(buf))) > 0) {
+		/* Whole passes over the directory until one finds nothing
+		 * (removing entries may make a listing skip some). */
+		while (passes++ < 64) {
 			int removed = 0;
 
-			for (long off = 0; off < n;) {
-				struct dirent64_k *d = (struct dirent64_k *)(buf + off);
-
-				if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
-					snprintf(sub, sizeof(sub), "%s/%s", path, d->d_name);
-					remove_tree(sub, depth + 1);
-					removed++;
-				}
-				off += d->d_reclen;
-			}
-			if (!removed || ++passes > 64)
-				break;
 			sys_lseek(fd, 0, SEEK_SET);
+			while ((n = sys_getdents64(fd, buf, sizeof(buf))) > 0) {
+				for (long off = 0; off < n;) {
+					struct dirent64_k *d = (struct dirent64_k *)(buf + off);
+
+					if (strcmp(d->d_name, ".") && strcmp(d->d_name, "..")) {
+						snprintf(sub, sizeof(sub), "%s/%s", path, d->d_name);
+						remove_tree(sub, depth + 1);
+						removed++;
+					}
+					off += d->d_reclen;
+				}
+			}
+			if (!removed)
+				break;
 		}
 		sys_close(fd);
 	}
@@ -508,7 +536,8 @@ static void cleanup(struct dual_case *c)
 	if (r != 0)
 		for (fd = 3; fd < 1024; fd++)
 			sys_close(fd);
-	sys_setrlimit(RLIMIT_NOFILE, &nofile_limit);
+	for (int res = 0; res < RLIM_NLIMITS; res++)
+		sys_setrlimit(res, &root_limits[res]);
 	sys_umask(022);
 	if (sys_chdir(base) == 0)
 		remove_tree(c->name, 0);
@@ -539,13 +568,33 @@ static void capture(const char *s, int n)
 	}
 }
 
-static int setup(void)
+/*
+ * DUAL_EXT4=IMAGE: the scratch directories are on an ext4 image, added as
+ * the first disk (/dev/vda) before boot and mounted on /dual; the base is
+ * a fresh directory there named after the binary.
+ */
+static struct lkl_disk ext4_disk;
+
+static int setup(const char *prog)
 {
+	const char *image = getenv("DUAL_EXT4");
 	long fd, r;
 	pthread_t t;
 
 	lkl_host_ops.print = capture;
-	if (lkl_init(&lkl_host_ops) != 0 || lkl_start_kernel("mem=128M loglevel=4") != 0) {
+	if (lkl_init(&lkl_host_ops) != 0) {
+		fprintf(stderr, "lkl_init failed\n");
+		return -1;
+	}
+	if (image) {
+		ext4_disk.fd = open(image, O_RDWR);
+		ext4_disk.ops = NULL;
+		if (ext4_disk.fd < 0 || lkl_disk_add(&ext4_disk) != 0) {
+			fprintf(stderr, "cannot add %s as a disk\n", image);
+			return -1;
+		}
+	}
+	if (lkl_start_kernel("mem=128M loglevel=4") != 0) {
 		fprintf(stderr, "liblinux boot failed:\n%.*s\n", (int)console_len, console);
 		return -1;
 	}
@@ -559,7 +608,23 @@ static int setup(void)
 		fprintf(stderr, "mkdir /dual: %ld\n", r);
 		return -1;
 	}
-	sys_getrlimit(RLIMIT_NOFILE, &nofile_limit);
+	if (image) {
+		const char *name = strrchr(prog, '/');
+
+		r = sys_mount("/dev/vda", base, "ext4", 0, NULL);
+		if (r != 0) {
+			fprintf(stderr, "mount /dev/vda on /dual: %ld\n%.*s\n", r, (int)console_len, console);
+			return -1;
+		}
+		snprintf(base, sizeof(base), "/dual/%s.%d", name ? name + 1 : prog, (int)getpid());
+		r = sys_mkdirat(AT_FDCWD, base, 0755);
+		if (r != 0) {
+			fprintf(stderr, "mkdir %s: %ld\n", base, r);
+			return -1;
+		}
+	}
+	for (int res = 0; res < RLIM_NLIMITS; res++)
+		sys_getrlimit(res, &root_limits[res]);
 	r = sys_getgroups(64, root_groups);
 	root_ngroups = r > 0 ? (int)r : 0;
 	pthread_create(&t, NULL, watchdog, NULL);
@@ -568,8 +633,14 @@ static int setup(void)
 
 static void teardown(void)
 {
+	if (getenv("DUAL_EXT4") && sys_chdir("/dual") == 0) {
+		remove_tree(base + strlen("/dual/"), 0);
+		sys_chdir("/");
+	}
 	lkl_sys_halt();
 	lkl_cleanup();
+	if (getenv("DUAL_EXT4"))
+		close(ext4_disk.fd);
 }
 
 #endif
@@ -602,7 +673,7 @@ int main(int argc, char **argv)
 	dual_fault_page = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (dual_fault_page == MAP_FAILED)
 		return 2;
-	if (setup() != 0)
+	if (setup(argv[0]) != 0)
 		return 2;
 	started = from == NULL;
 	for (i = 0; i < ncases; i++) {

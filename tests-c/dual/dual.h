@@ -13,7 +13,8 @@
  * Each case runs in a fresh scratch directory that is its working
  * directory, so paths are relative: on the host a directory under a
  * mkdtemp() base on tmpfs (/dev/shm), on liblinux a directory under /dual
- * in the library kernel's root tmpfs. File descriptors 0-2 are open and
+ * in the library kernel's root tmpfs (in the ext4 mode both are on ext4
+ * images: see README.md). File descriptors 0-2 are open and
  * nothing else, so the first new descriptor is 3; the umask is 022.
  *
  * On the host every case runs in a forked child (so uid changes, chroot,

@@ -12,22 +12,40 @@
 #
 # Every case's result is also written to build/tests/dual/results.txt.
 #
-# Usage: tests-c/dual/run.sh [-v] [cases_file.c...]
-#   -v  also list passing cases
+# Usage: tests-c/dual/run.sh [-v] [--ext4] [cases_file.c...]
+#   -v      also list passing cases
+#   --ext4  the scratch directories are on ext4: on liblinux a fresh
+#           mkfs.ext4 image (64 MiB, mke2fs defaults plus $DUAL_MKFS_OPTS)
+#           added as /dev/vda and mounted on /dual; on the host a twin image
+#           loop-mounted (without loop devices: a directory of the host on
+#           ext4, else the host's tmpfs, as the run says). cases_ext4*.c
+#           run only here. Cases listed in not-on-ext4.txt are not run;
+#           known-failures-ext4.txt adds known failures; after each file
+#           the image must pass e2fsck -fn (each check counts as one
+#           result).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 B=build/tests/dual
 mkdir -p "$B"
 CFLAGS="-Wall -Wextra -Werror -O1 -g -pthread -Iinclude -Itests-c/dual"
 verbose=0
-if [ "${1:-}" = "-v" ]; then
-	verbose=1
+ext4=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	-v) verbose=1 ;;
+	--ext4) ext4=1 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 if [ $# -gt 0 ]; then
 	files=("$@")
 else
-	files=(tests-c/dual/cases_*.c)
+	files=()
+	# cases_ext4*.c need the scratch directory on ext4.
+	for f in tests-c/dual/cases_*.c; do
+		[ $ext4 = 1 ] || [ "${f#tests-c/dual/cases_ext4}" = "$f" ] && files+=("$f")
+	done
 fi
 
 # Build all binaries, two compilers at a time.
@@ -49,18 +67,74 @@ for f in "${files[@]}"; do
 done
 wait
 
-# Every result line also goes to $B/results.txt (the whole list, untruncated).
-exec 3>"$B/results.txt"
 counted=0
 passed=0
 failed=0
 disagreed=0
 broken=0
 known=0
-declare -A knownfail
+fsck_ok=0
+declare -A knownfail skip
 while read -r k; do
 	[ -n "$k" ] && [ "${k#\#}" = "$k" ] && knownfail[$k]=1
 done < "$(dirname "$0")/known-failures.txt"
+
+# Every result line also goes to $B/results.txt (the whole list,
+# untruncated); in the ext4 mode to $B/results-ext4-<block size>.txt.
+results=$B/results.txt
+host_env=()
+lkl_env=()
+if [ $ext4 = 1 ]; then
+	# Lists of "file/case reason": the first word is the case.
+	while read -r k _; do
+		[ -n "$k" ] && [ "${k#\#}" = "$k" ] && knownfail[$k]=1
+	done < "$(dirname "$0")/known-failures-ext4.txt"
+	# Names of this run's own, so that runs at the same time do not meet.
+	img=$B/ext4-$$.img
+	hostimg=$B/ext4-host-$$.img
+	hostmnt=$PWD/$B/ext4-host-$$.mnt
+	mounted=0
+	cleanup() {
+		[ $mounted = 1 ] && umount "$hostmnt"
+		rmdir "$hostmnt" 2>/dev/null
+		rm -f "$hostimg"
+		# The liblinux image stays for a look when e2fsck found problems.
+		[ -f "$img" ] && [ "$broken" = 0 ] && rm -f "$img"
+	}
+	trap cleanup EXIT
+	truncate -s 64M "$img" "$hostimg"
+	# Twins: one UUID and directory hash seed, so hash order is the same.
+	mkfs=(mkfs.ext4 -q -F -U 6c6b6c00-6475-616c-2d65-787434000001 -E hash_seed=6c6b6c00-6475-616c-2d65-787434000002)
+	# shellcheck disable=SC2086
+	if ! "${mkfs[@]}" ${DUAL_MKFS_OPTS:-} "$img" >"$B/mkfs-$$.log" 2>&1 ||
+		! "${mkfs[@]}" ${DUAL_MKFS_OPTS:-} "$hostimg" >>"$B/mkfs-$$.log" 2>&1; then
+		echo "mkfs.ext4 failed:"
+		sed 's/^/    /' "$B/mkfs-$$.log"
+		rm -f "$B/mkfs-$$.log"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	rm -f "$B/mkfs-$$.log"
+	lkl_env=(env DUAL_EXT4="$img")
+	bs=$(dumpe2fs -h "$img" 2>/dev/null | awk '/^Block size:/ {print $3}')
+	results=$B/results-ext4-$bs.txt
+	while read -r k q _; do
+		[ -n "$k" ] && [ "${k#\#}" = "$k" ] || continue
+		[ "${q#bs=}" != "$q" ] && [ "${q#bs=}" != "$bs" ] && continue
+		skip[$k]=1
+	done < "$(dirname "$0")/not-on-ext4.txt"
+	mkdir -p "$hostmnt"
+	if mount -o loop "$hostimg" "$hostmnt" 2>/dev/null; then
+		mounted=1
+		host_env=(env DUAL_BASE="$hostmnt")
+	elif [ "$(stat -f -c %T "$B")" = ext2/ext3 ]; then
+		echo "note: no loop mount here; the host runs on $B (ext4 of the host)"
+		host_env=(env DUAL_BASE="$PWD/$B")
+	else
+		echo "note: no loop mount and no host ext4: the host runs on its tmpfs"
+	fi
+fi
+exec 3>"$results"
 
 for f in "${files[@]}"; do
 	name=$(basename "$f" .c)
@@ -71,7 +145,14 @@ for f in "${files[@]}"; do
 		broken=$((broken + 1))
 		continue
 	fi
-	mapfile -t order < <("$B/host_$name" --list)
+	mapfile -t all < <("$B/host_$name" --list)
+	order=()
+	for c in "${all[@]}"; do
+		[ -z "${skip[$short/$c]:-}" ] && order+=("$c")
+	done
+	[ ${#order[@]} -eq 0 ] && continue
+	sel=()
+	[ ${#order[@]} -ne ${#all[@]} ] && sel=("${order[@]}")
 	declare -A host=() lkl=()
 	while IFS= read -r line; do
 		case $line in
@@ -81,12 +162,12 @@ for f in "${files[@]}"; do
 			host[${rest%%:*}]="FAIL${rest#*:}"
 			;;
 		esac
-	done < <(timeout 120 "$B/host_$name" </dev/null 2>&1)
+	done < <(timeout 120 "${host_env[@]}" "$B/host_$name" "${sel[@]}" </dev/null 2>&1)
 
 	# liblinux: run, and after a crash resume after the case that was running.
 	from=()
 	while :; do
-		out=$(timeout 120 "$B/lkl_$name" "${from[@]}" </dev/null 2>&1)
+		out=$(timeout 120 "${lkl_env[@]}" "$B/lkl_$name" "${from[@]}" "${sel[@]}" </dev/null 2>&1)
 		rc=$?
 		while IFS= read -r line; do
 			case $line in
@@ -151,9 +232,25 @@ for f in "${files[@]}"; do
 		fi
 	done
 	unset host lkl
+	if [ $ext4 = 1 ]; then
+		if out=$(e2fsck -fn "$img" 2>&1); then
+			fsck_ok=$((fsck_ok + 1))
+		else
+			line="FSCK after $short: e2fsck -fn $img found problems"
+			echo "$line"
+			echo "$line" >&3
+			printf '%s\n' "$out" | sed 's/^/    /' | tail -n 20
+			broken=$((broken + 1))
+		fi
+	fi
 done
 
-echo "dual: $counted counted, $passed passed, $failed failed, $disagreed host-disagreed, $known known failures (known-failures.txt)"
+if [ $ext4 = 1 ]; then
+	echo "dual on ext4: $counted counted, $passed passed, $failed failed, $disagreed host-disagreed, $known known failures, $fsck_ok clean e2fsck -fn checks"
+	passed=$((passed + fsck_ok))
+else
+	echo "dual: $counted counted, $passed passed, $failed failed, $disagreed host-disagreed, $known known failures (known-failures.txt)"
+fi
 failed=$((failed + broken))
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -281,8 +281,9 @@ func (i *inode) Lookup(ctx vfs.Context, name string) (vfs.Inode, error) {
 	return c, err
 }
 
-// ReadDir implements vfs.Inode. Offsets are byte positions in the
-// directory (inline directories: see inlineReadDir).
+// ReadDir implements vfs.Inode. Offsets are hash positions where the
+// directory is listed in hash order (see hashReadDirLocked), else byte
+// positions in the directory (inline directories: see inlineReadDir).
 func (i *inode) ReadDir(ctx vfs.Context, off int64, emit func(vfs.Dirent) bool) error {
 	if i.typ() != abi.S_IFDIR {
 		return abi.ENOTDIR
@@ -300,16 +301,16 @@ func (i *inode) ReadDir(ctx vfs.Context, off int64, emit func(vfs.Dirent) bool) 
 
 // ReadDirLocked implements ReadDir. Preconditions: i.mu is held.
 func (i *inode) ReadDirLocked(off int64, emit func(vfs.Dirent) bool) error {
-	if i.d.flags&flInlineData != 0 {
-		return i.inlineReadDirLocked(off, emit)
-	}
 	if off < 0 {
 		return abi.EINVAL
 	}
-	if i.isIndexed() {
-		if err := i.dxReadDirLocked(off, emit); err != errBadDx {
+	if i.hashOrdered() {
+		if err := i.hashReadDirLocked(off, emit); err != errBadDx {
 			return err
 		}
+	}
+	if i.d.flags&flInlineData != 0 {
+		return i.inlineReadDirLocked(off, emit)
 	}
 	bs := int64(i.fs.g.blockSize)
 	n := i.dirBlocks()
@@ -347,4 +348,61 @@ func (i *inode) ReadDirLocked(off int64, emit func(vfs.Dirent) bool) error {
 		}
 	}
 	return nil
+}
+
+// dirFile is an open directory: the VFS lists it through the inode; its
+// positions are ext4's.
+type dirFile struct {
+	vfs.DirFile
+	i *inode
+}
+
+var _ vfs.Seeker = dirFile{}
+
+// Fsync implements vfs.Syncer: the directory's blocks (with everything
+// else in the device's cache) go to the disk.
+func (f dirFile) Fsync(ctx vfs.Context, datasync bool) error { return f.i.fs.Sync() }
+
+// Seek implements vfs.Seeker as Linux's ext4_dir_llseek: a hash-ordered
+// directory's positions run up to htreeEOF64, which is also its end;
+// other directories seek as regular files do, their end being i_size.
+func (f dirFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error) {
+	i := f.i
+	i.mu.RLock()
+	defer i.mu.RUnlock()
+	end, limit := int64(htreeEOF64), int64(htreeEOF64)
+	if !i.hashOrdered() {
+		end, limit = int64(i.d.size), i.maxBytes()
+		if whence == abi.SEEK_DATA || whence == abi.SEEK_HOLE {
+			return i.seekDataLocked(off, whence == abi.SEEK_HOLE)
+		}
+	}
+	var n int64
+	switch whence {
+	case abi.SEEK_SET:
+		n = off
+	case abi.SEEK_CUR:
+		if off == 0 {
+			return cur, nil
+		}
+		n = cur + off
+	case abi.SEEK_END:
+		n = end + off
+	case abi.SEEK_DATA:
+		if uint64(off) >= uint64(end) {
+			return 0, abi.ENXIO
+		}
+		n = off
+	case abi.SEEK_HOLE:
+		if off >= end {
+			return 0, abi.ENXIO
+		}
+		n = end
+	default:
+		return 0, abi.EINVAL
+	}
+	if n < 0 || n > limit {
+		return 0, abi.EINVAL
+	}
+	return n, nil
 }

@@ -322,50 +322,98 @@ func (i *inode) addEntryLocked(e newDirent) error {
 	return err
 }
 
-// hashedDirent is an entry with its hash, for splitting leaves.
+// hashedDirent is an entry with its hash and the space it holds in its
+// block (rec_len, free space after it included), for splitting leaves.
 type hashedDirent struct {
 	newDirent
-	hash, minor uint32
+	hash   uint32
+	recLen int
 }
 
-// leafEntries returns the live entries of a leaf with their hashes.
+// hashEntries returns the live entries of a leaf, in block order, with
+// their hashes.
 func (i *inode) hashEntries(b []byte, version uint8) ([]hashedDirent, error) {
 	var out []hashedDirent
 	err := i.fs.parseDirents(b, func(d dirent) bool {
-		if d.ino != 0 {
-			h, m := nameHash(d.name, version, i.fs.g.hashSeed)
-			out = append(out, hashedDirent{newDirent{string(d.name), d.ino, d.ftype}, h, m})
+		if d.ino != 0 && len(d.name) > 0 {
+			h, _ := nameHash(d.name, version, i.fs.g.hashSeed)
+			out = append(out, hashedDirent{newDirent{string(d.name), d.ino, d.ftype}, h, d.recLen})
 		}
 		return true
 	})
 	return out, err
 }
 
-// splitPoint picks where sorted entries are split in two leaves: about
-// half of the bytes go to each.
-func splitPoint(es []hashedDirent) int {
-	total := 0
-	for _, e := range es {
-		total += direntLen(len(e.name))
-	}
-	size, k := 0, len(es)
-	for k > 1 {
-		s := direntLen(len(es[k-1].name))
-		if size+s/2 > total/2 {
+// splitLeaf divides a full leaf's entries (in block order) in two as
+// Linux's do_split: sorted by hash, entries move from the top to the new
+// leaf while less than half of the space each holds (its rec_len) would
+// reach past the middle of a block; if that leaves one or none of them,
+// half of them by count move.
+// It returns the entries that stay (in block order), those that move (in
+// hash order), and the new leaf's hash with the collision bit (its first
+// hash continues the last one staying).
+func (fs *FS) splitLeaf(es []hashedDirent) (stay, move []newDirent, hash2 uint32) {
+	sorted := append([]hashedDirent(nil), es...)
+	sort.SliceStable(sorted, func(a, b int) bool { return sorted[a].hash < sorted[b].hash })
+	n := len(sorted)
+	size, moved, k := 0, 0, n-1
+	for ; k >= 0; k-- {
+		sz := sorted[k].recLen
+		if size+sz/2 > fs.g.blockSize/2 {
 			break
 		}
-		size += s
-		k--
+		size += sz
+		moved++
 	}
-	if k == len(es) {
-		k = len(es) - 1
+	split := n / 2
+	if k > 0 {
+		split = n - moved
 	}
-	return max(k, 1)
+	split = max(split, 1)
+	hash2 = sorted[split].hash
+	if sorted[split-1].hash == hash2 {
+		hash2 |= 1
+	}
+	moving := make(map[string]bool, n-split)
+	for _, e := range sorted[split:] {
+		move = append(move, e.newDirent)
+		moving[e.name] = true
+	}
+	for _, e := range es {
+		if !moving[e.name] {
+			stay = append(stay, e.newDirent)
+		}
+	}
+	return stay, move, hash2
+}
+
+// splitLeafLocked splits full leaf lblk (entries es, in block order) with
+// new entry e of hash hash: the upper entries go to a new leaf at the end
+// of the directory and e goes after the entries of its half. It returns
+// the new leaf's index hash and block.
+// Preconditions: i.mu is held for writing.
+func (i *inode) splitLeafLocked(lblk uint32, es []hashedDirent, e newDirent, hash uint32) (uint32, uint32, error) {
+	fs := i.fs
+	if len(es) < 2 {
+		return 0, 0, abi.ENOSPC
+	}
+	stay, move, hash2 := fs.splitLeaf(es)
+	if hash >= hash2&^1 {
+		move = append(move, e)
+	} else {
+		stay = append(stay, e)
+	}
+	nl, err := i.appendDirBlockLocked(fs.packDirents(move), true)
+	if err != nil {
+		return 0, 0, err
+	}
+	return hash2, nl, i.writeDirBlockLocked(lblk, fs.packDirents(stay))
 }
 
 // makeIndexedLocked turns a full one-block directory into an indexed one
-// with the new entry: block 0 becomes the index root, its entries are
-// split by hash between blocks 1 and 2.
+// with the new entry, as Linux's make_indexed_dir: the entries after
+// ".." move to a new block 1, which is split by hash with a new block 2;
+// block 0 becomes the index root.
 // Preconditions: i.mu is held for writing.
 func (i *inode) makeIndexedLocked(e newDirent) error {
 	fs := i.fs
@@ -379,6 +427,8 @@ func (i *inode) makeIndexedLocked(e newDirent) error {
 	}
 	var dot, dotdot uint32
 	var rest []newDirent
+	var recLens []int
+	first := 0 // where the entries after ".." start
 	k := 0
 	err = fs.parseDirents(b[:fs.dataLen()], func(d dirent) bool {
 		switch {
@@ -386,8 +436,10 @@ func (i *inode) makeIndexedLocked(e newDirent) error {
 			dot = d.ino
 		case k == 1 && string(d.name) == "..":
 			dotdot = d.ino
+			first = d.off + d.recLen
 		case d.ino != 0:
 			rest = append(rest, newDirent{string(d.name), d.ino, d.ftype})
+			recLens = append(recLens, d.recLen)
 		}
 		k++
 		return true
@@ -395,7 +447,7 @@ func (i *inode) makeIndexedLocked(e newDirent) error {
 	if err != nil {
 		return err
 	}
-	if dot == 0 || dotdot == 0 {
+	if dot == 0 || dotdot == 0 || len(rest) < 2 {
 		// Not the usual first block: grow linearly instead.
 		_, err := i.appendDirBlockLocked(fs.packDirents([]newDirent{e}), true)
 		return err
@@ -408,31 +460,28 @@ func (i *inode) makeIndexedLocked(e newDirent) error {
 	if fs.g.unsignedHash {
 		hv += 3
 	}
-	var es []hashedDirent
-	for _, r := range append(rest, e) {
-		h, m := nameHash([]byte(r.name), hv, fs.g.hashSeed)
-		es = append(es, hashedDirent{r, h, m})
+	// As in Linux, the entries move to block 1 as they lie, the last one
+	// taking the space up to the end of the block.
+	recLens[len(recLens)-1] += first
+	es := make([]hashedDirent, len(rest))
+	for k, r := range rest {
+		h, _ := nameHash([]byte(r.name), hv, fs.g.hashSeed)
+		es[k] = hashedDirent{r, h, recLens[k]}
 	}
-	sort.SliceStable(es, func(a, b int) bool { return es[a].hash < es[b].hash })
-	split := splitPoint(es)
-	hash2 := es[split].hash
-	if hash2 == es[split-1].hash {
-		hash2 |= 1
-	}
-	pack := func(hs []hashedDirent) []byte {
-		var ns []newDirent
-		for _, h := range hs {
-			ns = append(ns, h.newDirent)
-		}
-		return fs.packDirents(ns)
+	hash, _ := nameHash([]byte(e.name), hv, fs.g.hashSeed)
+	stay, move, hash2 := fs.splitLeaf(es)
+	if hash >= hash2&^1 {
+		move = append(move, e)
+	} else {
+		stay = append(stay, e)
 	}
 	// Leaves first, so a failure leaves the directory as it was.
 	size := i.d.size
-	l1, err := i.appendDirBlockLocked(pack(es[:split]), true)
+	l1, err := i.appendDirBlockLocked(fs.packDirents(stay), true)
 	if err != nil {
 		return err
 	}
-	l2, err := i.appendDirBlockLocked(pack(es[split:]), true)
+	l2, err := i.appendDirBlockLocked(fs.packDirents(move), true)
 	if err != nil {
 		i.removeBlocksLocked(uint64(l1), uint64(l1)+1)
 		i.d.size = size
@@ -467,156 +516,155 @@ func (i *inode) writeDxLocked(lblk uint32, b []byte, off int) error {
 	return i.writeRawDirBlockLocked(lblk, b)
 }
 
-// dxAddLocked adds an entry through the index, splitting the leaf (and
-// index nodes) when it is full.
+// newDxNode returns an empty interior index block.
+func (fs *FS) newDxNode() ([]byte, int) {
+	node := fs.newBuf()
+	fs.putRecLen(node, 0, fs.g.blockSize)
+	limit := fs.dxLimit(dxNodeEntries)
+	put16(node, dxNodeEntries, uint16(limit))
+	return node, limit
+}
+
+// dxAddLocked adds an entry through the index as Linux's
+// ext4_dx_add_entry: into its leaf if there is room; else, when the
+// leaf's index node is full, the lowest full node below one with room is
+// split in half (or, all of them being full, the root's entries move
+// down into a new level), and the walk starts over; then the leaf is
+// split. New index blocks come before the new leaf at the end of the
+// directory.
 // Preconditions: i.mu is held for writing.
 func (i *inode) dxAddLocked(e newDirent) error {
 	fs := i.fs
-	root, err := i.readDirBlockLocked(0)
-	if err != nil {
-		return err
-	}
-	if root == nil || len(root) != fs.g.blockSize {
-		return errBadDx
-	}
-	hv := i.hashVersion(root)
-	hash, _ := nameHash([]byte(e.name), hv, fs.g.hashSeed)
-	frames, _, err := i.dxProbeLocked(hash)
-	if err != nil {
-		return err
-	}
-	f := &frames[len(frames)-1]
-	_, leaf := dxEntry(f.buf, f.off, f.at)
-	b, err := i.readLeafLocked(leaf)
-	if err != nil {
-		return err
-	}
-	if b == nil {
-		return abi.EUCLEAN
-	}
-	ok, err := fs.insertInBlock(b[:fs.dataLen()], e)
-	if err != nil {
-		return err
-	}
-	if ok {
-		return i.writeDirBlockLocked(leaf, b)
-	}
-	// Split the leaf by hash.
-	es, err := i.hashEntries(b[:fs.dataLen()], hv)
-	if err != nil {
-		return err
-	}
-	if len(es) < 2 {
-		return abi.ENOSPC
-	}
-	sort.SliceStable(es, func(a, b int) bool { return es[a].hash < es[b].hash })
-	split := splitPoint(es)
-	hash2 := es[split].hash
-	cont := uint32(0)
-	if hash2 == es[split-1].hash {
-		cont = 1
-	}
-	var lo, hi []newDirent
-	for _, h := range es[:split] {
-		lo = append(lo, h.newDirent)
-	}
-	for _, h := range es[split:] {
-		hi = append(hi, h.newDirent)
-	}
-	if hash >= hash2 && !(hash == hash2&^1 && cont == 1) {
-		hi = append(hi, e)
-	} else {
-		lo = append(lo, e)
-	}
-	// The new leaf goes at the end; index blocks the insertion needs come
-	// after it.
-	size := i.d.size
-	newLblk, err := i.appendDirBlockLocked(fs.packDirents(hi), true)
-	if err != nil {
-		return err
-	}
-	if err := i.dxInsertLocked(frames, len(frames)-1, hash2|cont, newLblk); err != nil {
-		i.removeBlocksLocked(uint64(newLblk), uint64(newLblk)+1)
-		i.d.size = size
-		return err
-	}
-	return i.writeDirBlockLocked(leaf, fs.packDirents(lo))
-}
-
-// dxInsertLocked adds {hash, blk} after the followed entry of the index
-// node at level, splitting nodes or adding a level at the root as
-// needed; new index blocks are appended to the directory.
-// Preconditions: i.mu is held for writing.
-func (i *inode) dxInsertLocked(frames []dxFrame, level int, hash, blk uint32) error {
-	fs := i.fs
-	f := &frames[level]
-	count := int(le16(f.buf, f.off+2))
-	if count < f.limit {
-		dxInsertAt(f.buf, f.off, f.at+1, count, hash, blk)
-		return i.writeDxLocked(f.lblk, f.buf, f.off)
-	}
 	maxLevels := 2
 	if fs.g.hasIncompat(incompatLargedir) {
 		maxLevels = 3
 	}
-	if level == 0 {
-		levels := int(f.buf[dxRootInfo+6])
-		if levels+1 >= maxLevels {
-			fs.logf("inode #%d: Directory index full!", i.ino)
-			return abi.ENOSPC
-		}
-		// Move the root's entries into a new node; the root points to it.
-		node := fs.newBuf()
-		fs.putRecLen(node, 0, fs.g.blockSize)
-		nlimit := fs.dxLimit(dxNodeEntries)
-		copy(node[dxNodeEntries:], f.buf[f.off:f.off+count*dxEntrySize])
-		put16(node, dxNodeEntries, uint16(nlimit))
-		put16(node, dxNodeEntries+2, uint16(count))
-		nl, err := i.appendDirBlockLocked(node, false)
+	for try := 0; try < 2*maxLevels+2; try++ {
+		root, err := i.readDirBlockLocked(0)
 		if err != nil {
 			return err
 		}
+		if root == nil || len(root) != fs.g.blockSize {
+			return errBadDx
+		}
+		hv := i.hashVersion(root)
+		hash, _ := nameHash([]byte(e.name), hv, fs.g.hashSeed)
+		frames, _, err := i.dxProbeLocked(hash)
+		if err != nil {
+			return err
+		}
+		f := &frames[len(frames)-1]
+		_, leaf := dxEntry(f.buf, f.off, f.at)
+		b, err := i.readLeafLocked(leaf)
+		if err != nil {
+			return err
+		}
+		if b == nil {
+			return abi.EUCLEAN
+		}
+		ok, err := fs.insertInBlock(b[:fs.dataLen()], e)
+		if err != nil {
+			return err
+		}
+		if ok {
+			return i.writeDirBlockLocked(leaf, b)
+		}
+		if f.count == f.limit {
+			restart, err := i.dxGrowIndexLocked(frames, maxLevels)
+			if err != nil {
+				return err
+			}
+			if restart {
+				continue
+			}
+			f = &frames[len(frames)-1]
+		}
+		es, err := i.hashEntries(b[:fs.dataLen()], hv)
+		if err != nil {
+			return err
+		}
+		hash2, nl, err := i.splitLeafLocked(leaf, es, e, hash)
+		if err != nil {
+			return err
+		}
+		count := int(le16(f.buf, f.off+2))
+		dxInsertAt(f.buf, f.off, f.at+1, count, hash2, nl)
+		return i.writeDxLocked(f.lblk, f.buf, f.off)
+	}
+	return abi.EUCLEAN
+}
+
+// dxGrowIndexLocked makes room in the full index node at the bottom of
+// frames. It reports whether the walk must start over (the index changed
+// above the leaf's node); if not, the bottom frame is the half of the
+// split node that leads to the leaf, with room for one more entry.
+// Preconditions: i.mu is held for writing.
+func (i *inode) dxGrowIndexLocked(frames []dxFrame, maxLevels int) (bool, error) {
+	fs := i.fs
+	k := len(frames) - 1
+	levels := k + 1
+	restart := false
+	for k > 0 && frames[k-1].count == frames[k-1].limit {
+		k--
+		restart = true
+	}
+	addLevel := k == 0
+	if addLevel && levels >= maxLevels {
+		fs.logAt(logWarning, "Directory (ino: %d) index full, reach max htree level :%d", i.ino, levels)
+		if maxLevels < 3 {
+			fs.logAt(logWarning, "Large directory feature is not enabled on this filesystem")
+		}
+		return false, abi.ENOSPC
+	}
+	f := &frames[k]
+	node, nlimit := fs.newDxNode()
+	nl, err := i.appendDirBlockLocked(node, false)
+	if err != nil {
+		return false, err
+	}
+	if addLevel {
+		// The root's entries move to the new node; the root points
+		// to it alone.
+		copy(node[dxNodeEntries+4:], f.buf[f.off+4:f.off+f.count*dxEntrySize])
+		put16(node, dxNodeEntries+2, uint16(f.count))
 		put16(f.buf, f.off+2, 1)
 		put32(f.buf, f.off+4, nl)
 		f.buf[dxRootInfo+6]++
-		if err := i.writeDxLocked(0, f.buf, f.off); err != nil {
-			return err
+		if err := i.writeDxLocked(nl, node, dxNodeEntries); err != nil {
+			return false, err
 		}
-		child := dxFrame{lblk: nl, buf: node, off: dxNodeEntries, limit: nlimit, at: f.at}
-		f.at = 0
-		frames = append(frames[:level+1], append([]dxFrame{child}, frames[level+1:]...)...)
-		return i.dxInsertLocked(frames, level+1, hash, blk)
+		return true, i.writeDxLocked(0, f.buf, f.off)
 	}
-	// Split this node: the upper half moves to a new node.
-	half := count / 2
-	node := fs.newBuf()
-	fs.putRecLen(node, 0, fs.g.blockSize)
-	moved := count - half
-	copy(node[dxNodeEntries:], f.buf[f.off+half*dxEntrySize:f.off+count*dxEntrySize])
-	put16(node, dxNodeEntries, uint16(f.limit))
-	put16(node, dxNodeEntries+2, uint16(moved))
-	hashMid := le32(f.buf, f.off+half*dxEntrySize)
-	put16(f.buf, f.off+2, uint16(half))
-	nl, err := i.appendDirBlockLocked(node, false)
-	if err != nil {
-		return err
+	// Split the node: its upper half moves to the new node, which the
+	// parent gets an entry for.
+	c1 := f.count / 2
+	c2 := f.count - c1
+	hash2 := le32(f.buf, f.off+c1*dxEntrySize)
+	copy(node[dxNodeEntries:], f.buf[f.off+c1*dxEntrySize:f.off+f.count*dxEntrySize])
+	put16(node, dxNodeEntries, uint16(nlimit))
+	put16(node, dxNodeEntries+2, uint16(c2))
+	put16(f.buf, f.off+2, uint16(c1))
+	p := &frames[k-1]
+	dxInsertAt(p.buf, p.off, p.at+1, p.count, hash2, nl)
+	p.count++
+	if err := i.writeDxLocked(p.lblk, p.buf, p.off); err != nil {
+		return false, err
 	}
-	if err := i.dxInsertLocked(frames, level-1, hashMid, nl); err != nil {
-		return err
+	if err := i.writeDxLocked(nl, node, dxNodeEntries); err != nil {
+		return false, err
 	}
-	if f.at >= half {
-		if err := i.writeDxLocked(f.lblk, f.buf, f.off); err != nil {
-			return err
-		}
-		nf := dxFrame{lblk: nl, buf: node, off: dxNodeEntries, limit: f.limit, at: f.at - half}
-		dxInsertAt(node, nf.off, nf.at+1, moved, hash, blk)
-		return i.writeDxLocked(nl, node, dxNodeEntries)
-	}
-	dxInsertAt(f.buf, f.off, f.at+1, half, hash, blk)
 	if err := i.writeDxLocked(f.lblk, f.buf, f.off); err != nil {
-		return err
+		return false, err
 	}
-	return i.writeDxLocked(nl, node, dxNodeEntries)
+	if restart {
+		return true, nil
+	}
+	// The leaf's node is the half holding the followed entry.
+	f.count = c1
+	if f.at >= c1 {
+		*f = dxFrame{lblk: nl, buf: node, off: dxNodeEntries, limit: nlimit, count: c2, at: f.at - c1}
+	}
+	return false, nil
 }
 
 // dxInsertAt inserts {hash, blk} at position pos of an index with count

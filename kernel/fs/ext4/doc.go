@@ -7,6 +7,13 @@
 // crc16 group descriptor checksums), orphan lists and orphan files, and
 // jbd2 journal recovery.
 //
+// Where Linux's choices are visible, they are Linux's: directories on
+// dir_index filesystems are listed in hash order with Linux's positions,
+// and grow into indexes whose leaves and nodes split where Linux splits
+// them (so directory sizes and listings match); attribute values go in
+// the inode while they fit, else in a block shared by inodes with the
+// same attributes.
+//
 // All I/O goes through the block device's cache. File data is copied
 // straight between the cache and the caller's memory (block.Device's
 // ReadFunc and WriteFunc).
@@ -30,6 +37,7 @@
 //	  FS.remountMu
 //	  FS.renameMu (renames between two directories)
 //	    inode.mu (several at once in increasing inode number order)
+//	      FS.xattrMu
 //	      FS.orphanMu
 //	        FS.itableMu (writes of inode records, orphan list links)
 //	        FS.sbMu (the superblock buffer)

@@ -71,7 +71,7 @@ func (i *inode) Readlink(ctx vfs.Context) (string, error) {
 func (i *inode) Open(ctx vfs.Context, flags uint32) (vfs.FileOps, error) {
 	switch i.typ() {
 	case abi.S_IFDIR:
-		return vfs.DirFile{}, nil
+		return dirFile{i: i}, nil
 	case abi.S_IFREG:
 		i.mu.Lock()
 		defer i.mu.Unlock()
@@ -244,12 +244,17 @@ out:
 }
 
 // Seek implements vfs.Seeker: SEEK_DATA and SEEK_HOLE use the block map.
+// Positions past the largest file size of the inode's mapping, or below
+// zero (also by overflow), give EINVAL, as Linux's ext4_llseek.
 func (f *regFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error) {
 	i := f.i
 	var base int64
 	switch whence {
 	case abi.SEEK_SET:
 	case abi.SEEK_CUR:
+		if off == 0 {
+			return cur, nil
+		}
 		base = cur
 	case abi.SEEK_END:
 		i.mu.RLock()
@@ -263,10 +268,7 @@ func (f *regFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, erro
 		return 0, abi.EINVAL
 	}
 	n := base + off
-	if off > 0 && n < base {
-		return 0, abi.EOVERFLOW
-	}
-	if n < 0 {
+	if n < 0 || n > i.maxBytes() {
 		return 0, abi.EINVAL
 	}
 	return n, nil

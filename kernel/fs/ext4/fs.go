@@ -89,6 +89,13 @@ type FS struct {
 
 	itableMu sync.Mutex
 
+	// xattrMu serialises changes of attribute blocks (shared ones are
+	// changed on behalf of several inodes) and guards the cache of
+	// blocks by hash that new attribute sets may share.
+	xattrMu       sync.Mutex
+	xattrCache    map[uint32][]uint64 // protected by xattrMu
+	xattrCacheLen int                 // protected by xattrMu
+
 	sbMu  sync.Mutex
 	sbRaw []byte // the primary superblock; protected by sbMu
 
@@ -226,6 +233,11 @@ func (t *Type) MountDevice(ctx vfs.Context, v *vfs.VFS, dev *block.Device, sourc
 	sb.Source = source
 	sb.FS = fs
 	sb.Magic = abi.EXT4_SUPER_MAGIC
+	// Linux's ext4 keeps multigrain timestamps and reports these inode
+	// flags as statx attributes.
+	sb.MgTime = true
+	sb.AttrMask = abi.STATX_ATTR_COMPRESSED | abi.STATX_ATTR_IMMUTABLE | abi.STATX_ATTR_APPEND |
+		abi.STATX_ATTR_NODUMP | abi.STATX_ATTR_ENCRYPTED | abi.STATX_ATTR_VERITY
 	mode := "rw"
 	if fs.readOnly() {
 		mode = "ro"

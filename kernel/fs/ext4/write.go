@@ -6,19 +6,56 @@ import (
 	"liblinux/kernel/vfs"
 )
 
-// maxBytes is the largest size a file of this inode's mapping may have.
+// maxBytes is the largest size a file of this inode's mapping may have
+// (Linux's s_maxbytes for extent-mapped files, s_bitmap_maxbytes for
+// block-mapped ones).
 func (i *inode) maxBytes() int64 {
-	fs := i.fs
-	var blocks uint64 = maxFileBlocks - 1
 	if i.d.flags&flExtents == 0 {
-		blocks = fs.indMaxBlocks()
+		return i.fs.bitmapMaxBytes()
 	}
-	max := int64(blocks << fs.g.logBlockSize)
+	return i.fs.maxBytes()
+}
+
+// maxBytes is the largest file size of the filesystem (Linux's
+// s_maxbytes: that of an extent-mapped file).
+func (fs *FS) maxBytes() int64 {
+	bits := fs.g.logBlockSize
+	blocks := uint64(maxFileBlocks - 1)
 	if !fs.g.hasRoCompat(roCompatHugeFile) {
 		// i_blocks counts 512-byte units in 32 bits.
-		max = min(max, int64(1<<32-1)*512)
+		blocks = min(blocks, (1<<32-1)>>(bits-9))
 	}
-	return max
+	return int64(blocks << bits)
+}
+
+// bitmapMaxBytes is the largest size of a block-mapped file: what the
+// direct, indirect, double and triple indirect blocks address, unless
+// i_blocks (data and indirect blocks, 32 bits of 512-byte units without
+// huge_file, 48 bits of blocks with it) runs out first.
+func (fs *FS) bitmapMaxBytes() int64 {
+	bits := fs.g.logBlockSize
+	per := uint64(fs.g.blockSize / 4)
+	limit := uint64(1<<48 - 1)
+	if !fs.g.hasRoCompat(roCompatHugeFile) {
+		limit = (1<<32 - 1) >> (bits - 9)
+	}
+	tree := fs.indMaxBlocks()
+	meta := 1 + (1 + per) + (1 + per + per*per)
+	if tree+meta <= limit {
+		return int64(min(tree<<bits, 1<<63-1))
+	}
+	// i_blocks is the limit: take off the indirect blocks that mapping
+	// that many blocks needs.
+	rest := limit - indDirect - per
+	meta = 1
+	if rest < per*per {
+		meta += 1 + (rest+per-1)/per
+	} else {
+		meta += 1 + per
+		rest -= per * per
+		meta += 1 + (rest+per-1)/per + (rest+per*per-1)/(per*per)
+	}
+	return int64((limit - meta) << bits)
 }
 
 // getBlocksLocked maps logical blocks from lblk for writing, allocating
@@ -104,6 +141,16 @@ func (f *regFile) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error
 	return n, err
 }
 
+// NoWait makes regular files take RWF_NOWAIT (Linux's ext4 opens them
+// with FMODE_NOWAIT): reads go ahead (the data comes from the block
+// cache), buffered writes give EOPNOTSUPP, as in Linux.
+func (f *regFile) NoWait(write bool) error {
+	if write {
+		return abi.EOPNOTSUPP
+	}
+	return nil
+}
+
 var _ vfs.AppendWriter = (*regFile)(nil)
 
 // WriteAppend implements vfs.AppendWriter: an atomic append that reports
@@ -133,7 +180,7 @@ func (fs *FS) wroteBack(n int) {
 		return
 	}
 	fs.dirty.Store(0)
-	if err := fs.Sync(); err != nil {
+	if err := fs.dev.Writeback(); err != nil {
 		fs.logf("writeback: %v", err)
 	}
 }
@@ -151,13 +198,24 @@ func (i *inode) writeDataLocked(ctx vfs.Context, src *usermem.IO, off int64) (in
 	if n == 0 {
 		return 0, nil
 	}
+	k, err := vfs.WriteLimit(ctx, off, int(n))
+	if err != nil {
+		return 0, err
+	}
+	n = int64(k)
 	maxb := i.maxBytes()
 	if off >= maxb {
 		return 0, abi.EFBIG
 	}
 	n = min(n, maxb-off)
+	// The times change and the set-ID bits go before any data is copied
+	// (Linux's file_modified), whatever happens to the copy.
+	now := ctx.Now()
+	i.d.mtime, i.d.ctime = now, now
+	i.clearPrivsLocked(ctx)
 	if i.d.flags&flInlineData != 0 {
 		if err := i.convertInlineLocked(); err != nil {
+			i.writeLocked()
 			return 0, err
 		}
 	}
@@ -179,12 +237,14 @@ func (i *inode) writeDataLocked(ctx vfs.Context, src *usermem.IO, off int64) (in
 		base := int64(pblk) << fs.g.logBlockSize
 		if fresh {
 			if bo > 0 {
+				fs.dev.Fresh(base, bs)
 				if err := fs.zeroRange(base, int(bo)); err != nil {
 					werr = err
 					break
 				}
 			}
 			if end := bo + chunk; end < int64(cnt)*bs {
+				fs.dev.Fresh(base+end&^(bs-1), bs)
 				if err := fs.zeroRange(base+end, int(int64(cnt)*bs-end)); err != nil {
 					werr = err
 					break
@@ -207,7 +267,9 @@ func (i *inode) writeDataLocked(ctx vfs.Context, src *usermem.IO, off int64) (in
 			break
 		}
 	}
-	if done > 0 {
+	// A fault in the copy still moves the end of file to where it
+	// happened, as Linux's write_end does.
+	if done > 0 || werr == abi.EFAULT {
 		if end := uint64(off + done); end > i.d.size {
 			i.d.size = end
 			if end > 1<<31-1 && !fs.g.hasRoCompat(roCompatLargeFile) {
@@ -218,11 +280,6 @@ func (i *inode) writeDataLocked(ctx vfs.Context, src *usermem.IO, off int64) (in
 	if done < n && uint64(off+n) > i.d.size {
 		// A short write: drop blocks allocated past the new end.
 		i.removeBlocksLocked(fs.blocksOf(i.d.size), fs.blocksOf(uint64(off+n)))
-	}
-	if done > 0 {
-		now := ctx.Now()
-		i.d.mtime, i.d.ctime = now, now
-		i.clearPrivsLocked(ctx)
 	}
 	if err := i.writeLocked(); err != nil && werr == nil {
 		werr = err
@@ -318,8 +375,17 @@ func (i *inode) SetAttr(ctx vfs.Context, s *vfs.SetAttr) error {
 		if s.Size < 0 {
 			return abi.EINVAL
 		}
+		if err := vfs.SizeLimit(ctx, s.Size, int64(i.d.size)); err != nil {
+			return err
+		}
 		if err := i.truncateLocked(uint64(s.Size)); err != nil {
 			return err
+		}
+		// Linux's ext4 updates both times on every truncate, also to
+		// the same size (truncate(2) asks for them only on a change).
+		if s.Mask&vfs.SetMtime == 0 {
+			now := ctx.Now()
+			i.d.mtime, i.d.ctime = now, now
 		}
 	}
 	if s.Mask&vfs.SetMode != 0 {
@@ -361,7 +427,8 @@ func (f *regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) erro
 	if off < 0 || length <= 0 {
 		return abi.EINVAL
 	}
-	const supported = abi.FALLOC_FL_KEEP_SIZE | abi.FALLOC_FL_PUNCH_HOLE | abi.FALLOC_FL_ZERO_RANGE
+	const supported = abi.FALLOC_FL_KEEP_SIZE | abi.FALLOC_FL_PUNCH_HOLE | abi.FALLOC_FL_ZERO_RANGE |
+		abi.FALLOC_FL_COLLAPSE_RANGE | abi.FALLOC_FL_INSERT_RANGE
 	if mode&^supported != 0 {
 		return abi.EOPNOTSUPP
 	}
@@ -373,7 +440,10 @@ func (f *regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) erro
 	}
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	if off+length < off || off+length > i.maxBytes() {
+	if i.d.flags&flImmutable != 0 || i.d.flags&flAppend != 0 && mode&^abi.FALLOC_FL_KEEP_SIZE != 0 {
+		return abi.EPERM
+	}
+	if off+length < off || off+length > fs.maxBytes() {
 		return abi.EFBIG
 	}
 	if i.d.flags&flInlineData != 0 {
@@ -381,10 +451,20 @@ func (f *regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) erro
 			return err
 		}
 	}
+	if mode&(abi.FALLOC_FL_COLLAPSE_RANGE|abi.FALLOC_FL_INSERT_RANGE) != 0 {
+		return i.shiftRangeLocked(ctx, off, length, mode&abi.FALLOC_FL_INSERT_RANGE != 0)
+	}
 	if i.d.flags&flExtents == 0 && !punch {
 		return abi.EOPNOTSUPP
 	}
 	end := off + length
+	if !punch && !keep {
+		// RLIMIT_FSIZE, for a size that grows only (Linux's ext4 leaves
+		// FALLOC_FL_KEEP_SIZE unchecked).
+		if err := vfs.SizeLimit(ctx, end, int64(i.d.size)); err != nil {
+			return err
+		}
+	}
 	var err error
 	if punch || zero {
 		err = i.punchLocked(off, end)
@@ -399,6 +479,74 @@ func (f *regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) erro
 	i.d.ctime = now
 	if punch || zero || !keep && uint64(end) > i.d.size {
 		i.d.mtime = now
+	}
+	if werr := i.writeLocked(); err == nil {
+		err = werr
+	}
+	return err
+}
+
+// shiftRangeLocked implements FALLOC_FL_COLLAPSE_RANGE (the blocks of
+// [off, off+length) go and what follows moves down) and
+// FALLOC_FL_INSERT_RANGE (what follows off moves up, leaving a hole), as
+// Linux's ext4: extent-mapped files only, whole blocks only, strictly
+// inside the file.
+// Preconditions: i.mu is held for writing.
+func (i *inode) shiftRangeLocked(ctx vfs.Context, off, length int64, insert bool) error {
+	fs := i.fs
+	if i.d.flags&flExtents == 0 {
+		return abi.EOPNOTSUPP
+	}
+	bs := int64(fs.g.blockSize)
+	if (off|length)&(bs-1) != 0 {
+		return abi.EINVAL
+	}
+	size := int64(i.d.size)
+	if insert && off >= size || !insert && off+length >= size {
+		return abi.EINVAL
+	}
+	if insert && length > fs.maxBytes()-size {
+		return abi.EFBIG
+	}
+	lb, n := uint64(off/bs), uint64(length/bs)
+	if !insert {
+		if err := i.removeBlocksLocked(lb, lb+n); err != nil {
+			return err
+		}
+	}
+	op := &extOp{i: i, privileged: privileged(ctx)}
+	from := lb + n
+	if insert {
+		from = lb
+	}
+	pieces, err := op.remove(from, maxFileBlocks, false)
+	if err == nil {
+		for _, e := range pieces {
+			if insert {
+				if uint64(e.lblk)+uint64(e.len)+n > maxFileBlocks-1 {
+					err = abi.EINVAL
+					break
+				}
+				e.lblk += uint32(n)
+			} else {
+				e.lblk -= uint32(n)
+			}
+			if err = op.insert(e); err != nil {
+				break
+			}
+		}
+	}
+	if ferr := op.finish(); err == nil {
+		err = ferr
+	}
+	if err == nil {
+		if insert {
+			i.d.size += uint64(length)
+		} else {
+			i.d.size -= uint64(length)
+		}
+		now := ctx.Now()
+		i.d.mtime, i.d.ctime = now, now
 	}
 	if werr := i.writeLocked(); err == nil {
 		err = werr

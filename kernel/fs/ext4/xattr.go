@@ -184,8 +184,10 @@ func (i *inode) blockXattrsLocked() ([]xattr, error) {
 	xs, err := parseXattrs(b, xattrHeaderSize, 0)
 	if err != nil {
 		i.fs.logf("inode #%d: bad extended attribute block %d", i.ino, i.d.fileACL)
+		return nil, err
 	}
-	return xs, err
+	i.fs.xattrCacheNote(i.d.fileACL, b)
+	return xs, nil
 }
 
 // findXattrLocked returns the value of attribute (index, name), or

@@ -2,6 +2,7 @@ package ext4
 
 import (
 	"bytes"
+	"errors"
 	"sort"
 
 	"liblinux/abi"
@@ -103,100 +104,223 @@ func (i *inode) ibodySpace() int {
 	return n
 }
 
-// storeXattrsLocked rewrites the inode's attributes: as many as fit in
-// the inode (system.data first: inline data must stay there), the rest
-// in a block. The inode itself is written by the caller.
+// xattrsSize is the space entries xs take with their values and the
+// terminating zero word.
+func xattrsSize(xs []xattr) int {
+	n := 4
+	for k := range xs {
+		n += xattrEntrySize(&xs[k]) + xattrValueSize(&xs[k])
+	}
+	return n
+}
+
+// storeIbodyLocked makes xs the in-inode attributes, in their order. The
+// inode record itself is written by the caller.
 // Preconditions: i.mu is held for writing.
-func (i *inode) storeXattrsLocked(xs []xattr, priv bool) error {
+func (i *inode) storeIbodyLocked(xs []xattr) error {
+	space := i.ibodySpace()
+	if len(xs) > 0 && xattrsSize(xs) > space {
+		return abi.ENOSPC
+	}
+	if space == 0 {
+		return nil
+	}
+	r := i.raw[goodOldInodeSize+int(i.d.extraIsize) : i.fs.g.inodeSize]
+	clear(r)
+	if len(xs) == 0 {
+		return nil
+	}
+	for k := range xs {
+		if xs[k].valueInum == 0 {
+			xs[k].valueSize = uint32(len(xs[k].value))
+			xs[k].hash = 0
+		}
+	}
+	put32(r, 0, xattrMagic)
+	layoutXattrs(r[xattrIbodyHeader:], 0, 0, xs)
+	return nil
+}
+
+// xattrCacheMax bounds the attribute block cache (Linux's mbcache of
+// ext4 keeps about as many before it shrinks).
+const xattrCacheMax = 16384
+
+// xattrCacheAddLocked remembers attribute block blk under its hash, so
+// that an inode with the same attributes can share it, as Linux's
+// mbcache does. Blocks with hash 0 are never shared.
+// Preconditions: fs.xattrMu is held.
+func (fs *FS) xattrCacheAddLocked(hash uint32, blk uint64) {
+	if hash == 0 {
+		return
+	}
+	if fs.xattrCache == nil {
+		fs.xattrCache = make(map[uint32][]uint64)
+	}
+	for _, b := range fs.xattrCache[hash] {
+		if b == blk {
+			return
+		}
+	}
+	if fs.xattrCacheLen >= xattrCacheMax {
+		for h := range fs.xattrCache {
+			fs.xattrCacheLen -= len(fs.xattrCache[h])
+			delete(fs.xattrCache, h)
+			if fs.xattrCacheLen < xattrCacheMax/2 {
+				break
+			}
+		}
+	}
+	fs.xattrCache[hash] = append(fs.xattrCache[hash], blk)
+	fs.xattrCacheLen++
+}
+
+// xattrCacheDropLocked forgets block blk.
+// Preconditions: fs.xattrMu is held.
+func (fs *FS) xattrCacheDropLocked(hash uint32, blk uint64) {
+	bs := fs.xattrCache[hash]
+	for k, b := range bs {
+		if b == blk {
+			fs.xattrCache[hash] = append(bs[:k:k], bs[k+1:]...)
+			fs.xattrCacheLen--
+			if len(fs.xattrCache[hash]) == 0 {
+				delete(fs.xattrCache, hash)
+			}
+			return
+		}
+	}
+}
+
+// xattrCacheNote remembers an attribute block read from the disk.
+func (fs *FS) xattrCacheNote(blk uint64, b []byte) {
+	fs.xattrMu.Lock()
+	if le32(b, 4) < xattrMaxRefs {
+		fs.xattrCacheAddLocked(le32(b, 12), blk)
+	}
+	fs.xattrMu.Unlock()
+}
+
+// xattrMaxRefs is the most inodes one attribute block is shared by.
+const xattrMaxRefs = 1024
+
+// sameXattrs reports whether two entry lists are identical as Linux
+// compares attribute blocks: hashes, names, sizes and values.
+func sameXattrs(a, b []xattr) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		x, y := &a[k], &b[k]
+		if x.hash != y.hash || x.index != y.index || x.name != y.name || x.valueInum != y.valueInum ||
+			x.valueSize != y.valueSize || x.valueInum == 0 && string(x.value) != string(y.value) {
+			return false
+		}
+	}
+	return true
+}
+
+// xattrCacheFindLocked returns a cached block other than skip holding
+// exactly entries xs that can take one more reference, newest first.
+// Preconditions: fs.xattrMu is held.
+func (fs *FS) xattrCacheFindLocked(hash uint32, xs []xattr, skip uint64) (uint64, []byte) {
+	if hash == 0 {
+		return 0, nil
+	}
+	bs := fs.xattrCache[hash]
+	for k := len(bs) - 1; k >= 0; k-- {
+		blk := bs[k]
+		if blk == skip {
+			continue
+		}
+		b, err := fs.readXattrBlock(blk)
+		if err != nil || le32(b, 12) != hash {
+			fs.xattrCacheDropLocked(hash, blk)
+			continue
+		}
+		if le32(b, 4) >= xattrMaxRefs {
+			continue
+		}
+		ys, err := parseXattrs(b, xattrHeaderSize, 0)
+		if err == nil && sameXattrs(xs, ys) {
+			return blk, b
+		}
+	}
+	return 0, nil
+}
+
+// storeBlockLocked makes xs (sorted) the attributes of the inode's
+// block, as Linux's ext4_xattr_block_set: a block of its own is changed
+// in place, a shared one is left to its other users; then a cached block
+// with the same attributes is shared if there is one, else the changed
+// block is kept or a new one allocated. No attributes, no block. The
+// inode record itself is written by the caller.
+// Preconditions: i.mu is held for writing.
+func (i *inode) storeBlockLocked(xs []xattr, priv bool) error {
 	fs := i.fs
 	for k := range xs {
 		if xs[k].valueInum == 0 {
 			xs[k].valueSize = uint32(len(xs[k].value))
+			xs[k].hash = xattrEntryHash(&xs[k])
 		}
 	}
-	var ibody, block []xattr
-	space := i.ibodySpace()
-	used := 4
-	// system.data goes first, then the rest in order while they fit.
-	sort.SliceStable(xs, func(a, b int) bool {
-		return xs[a].index == xiSystem && xs[a].name == "data" && !(xs[b].index == xiSystem && xs[b].name == "data")
-	})
-	for k := range xs {
-		x := xs[k]
-		sz := xattrEntrySize(&x) + xattrValueSize(&x)
-		if len(block) == 0 && used+sz <= space {
-			if x.valueInum == 0 {
-				x.hash = 0
-			}
-			ibody = append(ibody, x)
-			used += sz
-			continue
-		}
-		if x.index == xiSystem && x.name == "data" {
-			return abi.ENOSPC
-		}
-		if x.valueInum == 0 {
-			x.hash = xattrEntryHash(&x)
-		}
-		block = append(block, x)
-	}
-	// In-inode part.
-	start := goodOldInodeSize + int(i.d.extraIsize)
-	if space > 0 {
-		r := i.raw[start:]
-		clear(r)
-		if len(ibody) > 0 {
-			put32(r, 0, xattrMagic)
-			layoutXattrs(r[xattrIbodyHeader:], 0, 0, ibody)
-		}
-	}
-	// Block part.
-	old := i.d.fileACL
-	if len(block) == 0 {
-		if old != 0 {
-			i.d.fileACL = 0
-			return i.releaseXattrBlockLocked(old)
-		}
-		return nil
-	}
-	sort.Slice(block, func(a, b int) bool { return xattrLess(&block[a], &block[b]) })
 	b := fs.newBuf()
-	if !layoutXattrs(b, xattrHeaderSize, 0, block) {
+	if len(xs) > 0 && !layoutXattrs(b, xattrHeaderSize, 0, xs) {
 		return abi.ENOSPC
 	}
-	put32(b, 0, xattrMagic)
-	put32(b, 4, 1)
-	put32(b, 8, 1)
-	put32(b, 12, xattrBlockHash(block))
-	blk := old
+	hash := xattrBlockHash(xs)
+	fs.xattrMu.Lock()
+	defer fs.xattrMu.Unlock()
+	old := i.d.fileACL
+	own := false // the old block is this inode's alone: change it in place
 	if old != 0 {
 		ob, err := fs.readXattrBlock(old)
 		if err != nil {
 			return err
 		}
-		if le32(ob, 4) > 1 {
-			// Shared with other inodes: leave it to them.
-			if err := i.releaseXattrBlockLocked(old); err != nil {
+		if le32(ob, 4) == 1 {
+			own = true
+			fs.xattrCacheDropLocked(le32(ob, 12), old)
+		}
+	}
+	var blk uint64
+	if len(xs) > 0 {
+		put32(b, 0, xattrMagic)
+		put32(b, 4, 1)
+		put32(b, 8, 1)
+		put32(b, 12, hash)
+		if sb, sbuf := fs.xattrCacheFindLocked(hash, xs, old); sb != 0 {
+			// Share an identical block.
+			put32(sbuf, 4, le32(sbuf, 4)+1)
+			if fs.g.metadataCsum() {
+				put32(sbuf, 16, fs.xattrBlockCsum(sb, sbuf))
+			}
+			if err := fs.writeBlock(sb, sbuf); err != nil {
 				return err
 			}
-			blk = 0
+			blk = sb
+			i.addSectorsLocked(fs.blockSectors())
+		} else {
+			blk = old
+			if !own {
+				nb, _, err := fs.allocBlocks(i.dataGoal(), 1, priv, true)
+				if err != nil {
+					return err
+				}
+				blk = nb
+				i.addSectorsLocked(fs.blockSectors())
+			}
+			if fs.g.metadataCsum() {
+				put32(b, 16, fs.xattrBlockCsum(blk, b))
+			}
+			if err := fs.writeBlock(blk, b); err != nil {
+				return err
+			}
+			fs.xattrCacheAddLocked(hash, blk)
 		}
-	}
-	if blk == 0 {
-		nb, _, err := fs.allocBlocks(i.dataGoal(), 1, priv, true)
-		if err != nil {
-			return err
-		}
-		blk = nb
-		i.addSectorsLocked(fs.blockSectors())
-	}
-	if fs.g.metadataCsum() {
-		put32(b, 16, fs.xattrBlockCsum(blk, b))
-	}
-	if err := fs.writeBlock(blk, b); err != nil {
-		return err
 	}
 	i.d.fileACL = blk
+	if old != 0 && old != blk {
+		return i.releaseXattrBlockXLocked(old)
+	}
 	return nil
 }
 
@@ -204,6 +328,15 @@ func (i *inode) storeXattrsLocked(xs []xattr, priv bool) error {
 // blk, freeing it when it was the last.
 // Preconditions: i.mu is held for writing.
 func (i *inode) releaseXattrBlockLocked(blk uint64) error {
+	i.fs.xattrMu.Lock()
+	defer i.fs.xattrMu.Unlock()
+	return i.releaseXattrBlockXLocked(blk)
+}
+
+// releaseXattrBlockXLocked is releaseXattrBlockLocked with fs.xattrMu
+// held.
+// Preconditions: i.mu is held for writing; fs.xattrMu is held.
+func (i *inode) releaseXattrBlockXLocked(blk uint64) error {
 	fs := i.fs
 	i.addSectorsLocked(-fs.blockSectors())
 	b, err := fs.readXattrBlock(blk)
@@ -215,47 +348,106 @@ func (i *inode) releaseXattrBlockLocked(blk uint64) error {
 		if fs.g.metadataCsum() {
 			put32(b, 16, fs.xattrBlockCsum(blk, b))
 		}
+		if ref-1 < xattrMaxRefs {
+			fs.xattrCacheAddLocked(le32(b, 12), blk)
+		}
 		return fs.writeBlock(blk, b)
 	}
+	fs.xattrCacheDropLocked(le32(b, 12), blk)
 	return fs.freeBlocksRange(blk, 1)
 }
 
-// setXattrLocked sets (value != nil) or removes attribute (index, name).
+// errSameValue says an attribute already has the value being set:
+// nothing changes, not even the change time.
+var errSameValue = errors.New("same xattr value")
+
+// setXattrLocked sets (value != nil) or removes attribute (index, name)
+// as Linux's ext4_xattr_set_handle: a value goes in the inode if it fits
+// there, else in the block (and leaves the other place); in the inode new
+// names go last, in the block in sorted order.
 // Preconditions: i.mu is held for writing.
 func (i *inode) setXattrLocked(index uint8, name string, value []byte, flags int, priv bool) error {
-	xs, err := i.allXattrsLocked()
+	ib, err := i.ibodyXattrsLocked()
 	if err != nil {
 		return err
 	}
-	found := -1
-	for k := range xs {
-		if xs[k].index == index && xs[k].name == name {
-			found = k
-		}
+	bl, err := i.blockXattrsLocked()
+	if err != nil {
+		return err
 	}
-	if found >= 0 && xs[found].valueInum != 0 {
+	find := func(xs []xattr) int {
+		for k := range xs {
+			if xs[k].index == index && xs[k].name == name {
+				return k
+			}
+		}
+		return -1
+	}
+	fi, fb := find(ib), find(bl)
+	if fi >= 0 && ib[fi].valueInum != 0 || fi < 0 && fb >= 0 && bl[fb].valueInum != 0 {
 		// Values in EA inodes are read, not rewritten.
 		return abi.EOPNOTSUPP
 	}
+	found := fi >= 0 || fb >= 0
 	switch {
-	case value == nil && found < 0:
+	case value == nil && !found:
 		return abi.ENODATA
-	case flags&abi.XATTR_CREATE != 0 && found >= 0:
+	case flags&abi.XATTR_CREATE != 0 && found:
 		return abi.EEXIST
-	case flags&abi.XATTR_REPLACE != 0 && found < 0:
+	case flags&abi.XATTR_REPLACE != 0 && !found:
 		return abi.ENODATA
+	}
+	without := func(xs []xattr, k int) []xattr {
+		return append(append([]xattr(nil), xs[:k]...), xs[k+1:]...)
 	}
 	if value == nil {
-		xs = append(xs[:found], xs[found+1:]...)
-	} else if found >= 0 {
-		if bytes.Equal(xs[found].value, value) {
-			return nil
+		if fi >= 0 {
+			return i.storeIbodyLocked(without(ib, fi))
 		}
-		xs[found].value = value
-	} else {
-		xs = append(xs, xattr{index: index, name: name, value: value})
+		return i.storeBlockLocked(without(bl, fb), priv)
 	}
-	return i.storeXattrsLocked(xs, priv)
+	if fi >= 0 && bytes.Equal(ib[fi].value, value) || fi < 0 && fb >= 0 && bytes.Equal(bl[fb].value, value) {
+		return errSameValue
+	}
+	x := xattr{index: index, name: name, value: value, valueSize: uint32(len(value))}
+	// The inode first.
+	nib := append([]xattr(nil), ib...)
+	if fi >= 0 {
+		nib[fi] = x
+	} else {
+		nib = append(nib, x)
+	}
+	if i.ibodySpace() > 0 && xattrsSize(nib) <= i.ibodySpace() {
+		if err := i.storeIbodyLocked(nib); err != nil {
+			return err
+		}
+		if fb >= 0 {
+			return i.storeBlockLocked(without(bl, fb), priv)
+		}
+		return nil
+	}
+	if index == xiSystem && name == "data" {
+		// Inline data stays in the inode.
+		return abi.ENOSPC
+	}
+	// Then the block.
+	nbl := append([]xattr(nil), bl...)
+	if fb >= 0 {
+		nbl[fb] = x
+	} else {
+		at := sort.Search(len(nbl), func(k int) bool { return !xattrLess(&nbl[k], &x) })
+		nbl = append(nbl[:at], append([]xattr{x}, nbl[at:]...)...)
+	}
+	if xattrHeaderSize+xattrsSize(nbl) > i.fs.g.blockSize {
+		return abi.ENOSPC
+	}
+	if err := i.storeBlockLocked(nbl, priv); err != nil {
+		return err
+	}
+	if fi >= 0 {
+		return i.storeIbodyLocked(without(ib, fi))
+	}
+	return nil
 }
 
 // SetXattr implements vfs.Xattrer (setxattr(2)) with flags XATTR_CREATE
@@ -306,6 +498,9 @@ func (i *inode) SetXattr(ctx vfs.Context, name string, value []byte, flags uint3
 		value = aclToDisk(es)
 	}
 	if err := i.setXattrLocked(idx, suffix, value, int(flags), privileged(ctx)); err != nil {
+		if err == errSameValue {
+			return nil
+		}
 		return err
 	}
 	i.d.ctime = ctx.Now()
@@ -401,5 +596,8 @@ func (i *inode) aclChmodLocked() error {
 			}
 		}
 	}
-	return i.setXattrLocked(xiACLAccess, "", aclToDisk(es), 0, true)
+	if err := i.setXattrLocked(xiACLAccess, "", aclToDisk(es), 0, true); err != errSameValue {
+		return err
+	}
+	return nil
 }

@@ -110,6 +110,7 @@ func (fs *FS) procDir(p proc) *dir {
 		magic("exe", func(vfs.Context) (string, error) { return "", abi.ENOENT },
 			func(vfs.Context) (vfs.Path, error) { return vfs.Path{}, abi.ENOENT }),
 		reg("mounts", 0444, text(func() string { return fs.mounts(p.g) }), nil),
+		reg("mountinfo", 0444, text(func() string { return fs.mountinfo(p.g) }), nil),
 	)
 	for i := range ents {
 		ents[i].pos = int64(2 + i)
@@ -307,6 +308,20 @@ func (fs *FS) mounts(g *kernel.ThreadGroup) string {
 	var b strings.Builder
 	for _, m := range fs.k.VFS.Mounts(g.FS().Root()) {
 		fmt.Fprintf(&b, "%s %s %s %s 0 0\n", escape(m.Source), escape(m.Point), m.Type, m.Opts)
+	}
+	return b.String()
+}
+
+// mountinfo is /proc/<pid>/mountinfo (proc(5)): mount ID, parent ID,
+// major:minor, root, mount point, per-mount options, no optional fields
+// (liblinux's one namespace has no peer groups: every mount is private),
+// the separator, type, source and superblock options.
+func (fs *FS) mountinfo(g *kernel.ThreadGroup) string {
+	var b strings.Builder
+	for _, m := range fs.k.VFS.Mounts(g.FS().Root()) {
+		major, minor := vfs.DecodeDev(m.Dev)
+		fmt.Fprintf(&b, "%d %d %d:%d %s %s %s - %s %s %s\n", m.ID, m.ParentID, major, minor,
+			escape(m.Root), escape(m.Point), m.MntOpts, escape(m.Type), escape(m.Source), m.SuperOpts)
 	}
 	return b.String()
 }

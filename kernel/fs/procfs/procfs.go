@@ -38,7 +38,7 @@ type Type struct {
 	K *kernel.Kernel
 
 	mu sync.Mutex
-	fs *FS // the instance, once mounted; protected by mu
+	fs *FS // the state every mount shows, once mounted; protected by mu
 }
 
 // Name implements vfs.FilesystemType.
@@ -48,26 +48,25 @@ func (t *Type) Name() string { return "proc" }
 func (t *Type) NoDev() bool { return true }
 
 // Mount implements vfs.FilesystemType. Options are those of proc(5)
-// (hidepid=, gid=, subset=); they are accepted and have no effect.
+// (hidepid=, gid=, subset=); they are accepted and have no effect. Every
+// mount is a superblock of its own (a device number of its own), as
+// since Linux 5.8, over the kernel's one proc state.
 func (t *Type) Mount(ctx vfs.Context, v *vfs.VFS, source string, flags uint64, data string) (*vfs.Superblock, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.fs == nil {
-		fs := newFS(t.K)
-		sb := v.NewSuperblock(t, fs.rootDir(), nil)
-		sb.Source = source
-		sb.FS = fs
-		sb.Opts = "rw"
-		fs.sb = sb
-		t.fs = fs
+		t.fs = newFS(t.K)
 	}
-	return t.fs.sb, nil
+	sb := v.NewSuperblock(t, t.fs.rootDir(), nil)
+	sb.Source = source
+	sb.FS = t.fs
+	sb.Opts = "rw"
+	return sb, nil
 }
 
 // FS is the proc instance of one kernel.
 type FS struct {
 	k      *kernel.Kernel
-	sb     *vfs.Superblock
 	boot   vfs.Time
 	bootID string // /proc/sys/kernel/random/boot_id
 

@@ -9,16 +9,17 @@ import (
 	"liblinux/kernel/vfs"
 )
 
-// regFile is an open regular file.
+// regFile is an open regular file. It is one pointer, which an interface
+// holds without allocating: opening a file costs no FileOps object.
 type regFile struct{ i *inode }
 
 var (
-	_ vfs.FileOps      = (*regFile)(nil)
-	_ vfs.Seeker       = (*regFile)(nil)
-	_ vfs.Allocator    = (*regFile)(nil)
-	_ vfs.Syncer       = (*regFile)(nil)
-	_ vfs.AppendWriter = (*regFile)(nil)
-	_ vfs.Sealable     = (*regFile)(nil)
+	_ vfs.FileOps      = regFile{}
+	_ vfs.Seeker       = regFile{}
+	_ vfs.Allocator    = regFile{}
+	_ vfs.Syncer       = regFile{}
+	_ vfs.AppendWriter = regFile{}
+	_ vfs.Sealable     = regFile{}
 )
 
 // allSeals are the F_SEAL_* bits Linux knows.
@@ -28,7 +29,7 @@ const allSeals = abi.F_SEAL_SEAL | abi.F_SEAL_SHRINK | abi.F_SEAL_GROW | abi.F_S
 const fSealExec = 0x20 // F_SEAL_EXEC
 
 // Release implements vfs.FileOps.
-func (f *regFile) Release() {
+func (f regFile) Release() {
 	i := f.i
 	i.mu.Lock()
 	i.opens--
@@ -37,10 +38,10 @@ func (f *regFile) Release() {
 }
 
 // Fsync implements vfs.Syncer: memory has nothing to write back.
-func (f *regFile) Fsync(ctx vfs.Context, datasync bool) error { return nil }
+func (f regFile) Fsync(ctx vfs.Context, datasync bool) error { return nil }
 
 // Read implements vfs.FileOps.
-func (f *regFile) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
+func (f regFile) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
 	i := f.i
 	i.mu.RLock()
 	defer i.mu.RUnlock()
@@ -71,19 +72,19 @@ func (f *regFile) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error)
 }
 
 // Write implements vfs.FileOps; off -1 appends.
-func (f *regFile) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
+func (f regFile) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
 	n, _, err := f.write(ctx, src, off)
 	return n, err
 }
 
 // WriteAppend implements vfs.AppendWriter.
-func (f *regFile) WriteAppend(ctx vfs.Context, src *usermem.IO) (int, int64, error) {
+func (f regFile) WriteAppend(ctx vfs.Context, src *usermem.IO) (int, int64, error) {
 	return f.write(ctx, src, -1)
 }
 
 // write copies src into the file at off (at the end if off is -1) and
 // returns the count and where the write ended.
-func (f *regFile) write(ctx vfs.Context, src *usermem.IO, off int64) (int, int64, error) {
+func (f regFile) write(ctx vfs.Context, src *usermem.IO, off int64) (int, int64, error) {
 	i := f.i
 	i.mu.Lock()
 	defer i.mu.Unlock()
@@ -93,10 +94,13 @@ func (f *regFile) write(ctx vfs.Context, src *usermem.IO, off int64) (int, int64
 	if src.Len() == 0 {
 		return 0, off, nil
 	}
+	total, err := vfs.WriteLimit(ctx, off, src.Len())
+	if err != nil {
+		return 0, off, err
+	}
 	if i.seals&(abi.F_SEAL_WRITE|abi.F_SEAL_FUTURE_WRITE) != 0 {
 		return 0, off, abi.EPERM
 	}
-	total := src.Len()
 	if off > math.MaxInt64-int64(total) {
 		// A write reaching the largest file size is short, as Linux's
 		// generic_write_checks makes it.
@@ -160,6 +164,7 @@ func (i *inode) killPrivLocked(c *vfs.Creds) {
 		m &^= abi.S_ISGID
 	}
 	i.attr.Mode = m
+	i.permChangedLocked()
 }
 
 // truncateLocked sets the size, freeing pages past it and zeroing the tail
@@ -187,7 +192,7 @@ func (i *inode) checkSealsLocked(size int64) error {
 
 // Seek implements vfs.Seeker: the usual whences, and SEEK_DATA and
 // SEEK_HOLE by the pages the file holds.
-func (f *regFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error) {
+func (f regFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error) {
 	i := f.i
 	var n int64
 	switch whence {
@@ -234,7 +239,7 @@ func (f *regFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, erro
 
 // Allocate implements vfs.Allocator: allocation (keeping the size or not)
 // and punching holes, as Linux's shmem_fallocate.
-func (f *regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) error {
+func (f regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) error {
 	i := f.i
 	switch mode {
 	case 0, abi.FALLOC_FL_KEEP_SIZE, abi.FALLOC_FL_PUNCH_HOLE | abi.FALLOC_FL_KEEP_SIZE:
@@ -259,6 +264,11 @@ func (f *regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) erro
 			}
 		}
 	} else {
+		// RLIMIT_FSIZE applies even with FALLOC_FL_KEEP_SIZE, as in
+		// shmem_fallocate.
+		if err := vfs.SizeLimit(ctx, end, i.attr.Size); err != nil {
+			return err
+		}
 		if mode&abi.FALLOC_FL_KEEP_SIZE == 0 && end > i.attr.Size && i.seals&abi.F_SEAL_GROW != 0 {
 			return abi.EPERM
 		}
@@ -298,14 +308,14 @@ func (f *regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) erro
 }
 
 // Seals implements vfs.Sealable.
-func (f *regFile) Seals() uint32 {
+func (f regFile) Seals() uint32 {
 	f.i.mu.RLock()
 	defer f.i.mu.RUnlock()
 	return f.i.seals
 }
 
 // AddSeals implements vfs.Sealable, as Linux's memfd_add_seals.
-func (f *regFile) AddSeals(file *vfs.File, seals uint32) error {
+func (f regFile) AddSeals(file *vfs.File, seals uint32) error {
 	if !file.Writable() {
 		return abi.EPERM
 	}

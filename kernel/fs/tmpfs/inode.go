@@ -1,8 +1,10 @@
 package tmpfs
 
 import (
+	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"liblinux/abi"
 	"liblinux/kernel/mm"
@@ -20,34 +22,48 @@ const (
 	shortSymlink   = 128 // longer targets take a page
 )
 
-// inode is every kind of tmpfs file. Which fields are used depends on the
-// file type.
+// inode is every kind of tmpfs file. What only one type has (a
+// directory's entries, a symlink's target) hangs off a pointer, so that
+// an inode, written by whichever CPU works on the file, is exactly four
+// cache lines: the allocator then places it on a line boundary, and two
+// inodes (two directories made one after the other, each then changed
+// by its own CPU) never share a line. A test pins the size.
 type inode struct {
 	fs  *FS
 	ino uint64 // immutable
 	typ uint32 // S_IFMT bits; immutable
 
-	mu   sync.RWMutex
-	attr vfs.Attr // protected by mu
+	mu    sync.RWMutex
+	seals uint32   // F_SEAL_* of a regular file; protected by mu
+	attr  vfs.Attr // protected by mu
 
-	// Directories.
-	parent  *inode            // for ".."; protected by mu
-	entries map[string]*entry // protected by mu
-	order   []*entry          // by offset, may hold removed ones; protected by mu
-	nextOff int64             // offset of the next new entry; protected by mu
-	live    int               // live entries in order; protected by mu
+	// perm is attr's mode and owner for PermAttr, which every path walk
+	// calls at every directory: reading it takes no lock, so walks
+	// through one directory from many CPUs write nothing shared.
+	perm permCopy
 
-	// Regular files.
-	data  pages  // protected by mu
-	seals uint32 // F_SEAL_*; protected by mu
+	dir  *dirData  // directories only; the pointer is immutable
+	link *linkData // symlinks only; the pointer is immutable
+	data pages     // regular files; protected by mu
 
-	// Symlinks.
-	target   string // immutable
-	linkPage []byte // the page a long target is charged; protected by mu
-
-	xattrs map[string][]byte // protected by mu
-	opens  int               // open regular files; protected by mu
+	opens  int32             // open regular files; protected by mu
 	gone   bool              // its inode unit and pages were freed; protected by mu
+	xattrs map[string][]byte // protected by mu
+}
+
+// dirData is what a directory inode has; the inode's mu protects it.
+type dirData struct {
+	parent  *inode            // for ".."
+	entries map[string]*entry // by name
+	order   []*entry          // by offset, may hold removed ones
+	nextOff int64             // offset of the next new entry
+	live    int               // live entries in order
+}
+
+// linkData is what a symlink inode has.
+type linkData struct {
+	target   string // immutable
+	linkPage []byte // the page a long target is charged; protected by the inode's mu
 }
 
 type entry struct {
@@ -78,11 +94,14 @@ func (fs *FS) newInode(ctx vfs.Context, o vfs.CreateOpts) *inode {
 		Blksize: mm.PageSize,
 		Atime:   now, Mtime: now, Ctime: now, Btime: now,
 	}
-	if ino.typ == abi.S_IFDIR {
+	ino.perm.store(o.Mode, o.UID, o.GID)
+	switch ino.typ {
+	case abi.S_IFDIR:
 		ino.attr.Nlink = 2
 		ino.attr.Size = 2 * bogoDirentSize
-		ino.entries = make(map[string]*entry)
-		ino.nextOff = dirOffsetMin
+		ino.dir = &dirData{entries: make(map[string]*entry), nextOff: dirOffsetMin}
+	case abi.S_IFLNK:
+		ino.link = &linkData{}
 	}
 	return ino
 }
@@ -95,7 +114,7 @@ func (i *inode) Attr() vfs.Attr {
 	case abi.S_IFREG:
 		a.Blocks = i.data.count * (mm.PageSize / 512)
 	case abi.S_IFLNK:
-		if i.linkPage != nil {
+		if i.link.linkPage != nil {
 			a.Blocks = mm.PageSize / 512
 		}
 	}
@@ -104,11 +123,47 @@ func (i *inode) Attr() vfs.Attr {
 }
 
 // PermAttr implements vfs.PermAttrer.
-func (i *inode) PermAttr() (mode, uid, gid uint32) {
-	i.mu.RLock()
-	mode, uid, gid = i.attr.Mode, i.attr.UID, i.attr.GID
-	i.mu.RUnlock()
-	return
+func (i *inode) PermAttr() (mode, uid, gid uint32) { return i.perm.load() }
+
+// permCopy is a copy of an inode's mode and owner that readers load
+// without a lock, under a sequence count: a reader that saw a change in
+// progress, or one that ended while it read, reads again.
+type permCopy struct {
+	seq            atomic.Uint32 // odd while a change is in progress
+	mode, uid, gid atomic.Uint32
+}
+
+// store sets the copy. Preconditions: the inode's mu is held for
+// writing (or the inode is not yet visible), so changes do not overlap.
+func (p *permCopy) store(mode, uid, gid uint32) {
+	p.seq.Add(1)
+	p.mode.Store(mode)
+	p.uid.Store(uid)
+	p.gid.Store(gid)
+	p.seq.Add(1)
+}
+
+// load returns mode, uid and gid as one change left them.
+func (p *permCopy) load() (mode, uid, gid uint32) {
+	for {
+		s := p.seq.Load()
+		if s&1 == 0 {
+			mode, uid, gid = p.mode.Load(), p.uid.Load(), p.gid.Load()
+			if p.seq.Load() == s {
+				return mode, uid, gid
+			}
+		}
+		// A change is in progress (a few stores under the inode's
+		// lock); let its goroutine run if it was preempted.
+		runtime.Gosched()
+	}
+}
+
+// permChangedLocked copies attr's mode and owner to perm after a change.
+//
+// Preconditions: i.mu is held for writing.
+func (i *inode) permChangedLocked() {
+	i.perm.store(i.attr.Mode, i.attr.UID, i.attr.GID)
 }
 
 // SetAttr implements vfs.Inode.
@@ -118,6 +173,9 @@ func (i *inode) SetAttr(ctx vfs.Context, s *vfs.SetAttr) error {
 	if s.Mask&vfs.SetSize != 0 {
 		if i.typ != abi.S_IFREG {
 			return abi.EINVAL
+		}
+		if err := vfs.SizeLimit(ctx, s.Size, i.attr.Size); err != nil {
+			return err
 		}
 		if err := i.checkSealsLocked(s.Size); err != nil {
 			return err
@@ -139,6 +197,9 @@ func (i *inode) SetAttr(ctx vfs.Context, s *vfs.SetAttr) error {
 	if s.Mask&vfs.SetGID != 0 {
 		i.attr.GID = s.GID
 	}
+	if s.Mask&(vfs.SetMode|vfs.SetUID|vfs.SetGID) != 0 {
+		i.permChangedLocked()
+	}
 	if s.Mask&vfs.SetAtime != 0 {
 		i.attr.Atime = s.Atime
 	}
@@ -157,7 +218,7 @@ func (i *inode) Lookup(ctx vfs.Context, name string) (vfs.Inode, error) {
 		return nil, abi.ENOTDIR
 	}
 	i.mu.RLock()
-	e, ok := i.entries[name]
+	e, ok := i.dir.entries[name]
 	i.mu.RUnlock()
 	if ok {
 		return e.ino, nil
@@ -168,11 +229,11 @@ func (i *inode) Lookup(ctx vfs.Context, name string) (vfs.Inode, error) {
 // addLocked links child under name and updates the directory's size and
 // times. Preconditions: i.mu is held for writing.
 func (i *inode) addLocked(name string, child *inode, now vfs.Time) {
-	e := &entry{name: name, ino: child, off: i.nextOff}
-	i.nextOff++
-	i.entries[name] = e
-	i.order = append(i.order, e)
-	i.live++
+	e := &entry{name: name, ino: child, off: i.dir.nextOff}
+	i.dir.nextOff++
+	i.dir.entries[name] = e
+	i.dir.order = append(i.dir.order, e)
+	i.dir.live++
 	i.attr.Size += bogoDirentSize
 	i.attr.Mtime, i.attr.Ctime = now, now
 }
@@ -180,21 +241,21 @@ func (i *inode) addLocked(name string, child *inode, now vfs.Time) {
 // removeLocked unlinks name and returns its inode. Preconditions: i.mu is
 // held for writing; name exists.
 func (i *inode) removeLocked(name string, now vfs.Time) *inode {
-	e := i.entries[name]
-	delete(i.entries, name)
+	e := i.dir.entries[name]
+	delete(i.dir.entries, name)
 	e.removed = true
-	i.live--
+	i.dir.live--
 	i.attr.Size -= bogoDirentSize
-	if len(i.order) > 64 && i.live < len(i.order)/2 {
+	if len(i.dir.order) > 64 && i.dir.live < len(i.dir.order)/2 {
 		// Compact; listings resume by offset, not by index.
-		kept := i.order[:0]
-		for _, x := range i.order {
+		kept := i.dir.order[:0]
+		for _, x := range i.dir.order {
 			if !x.removed {
 				kept = append(kept, x)
 			}
 		}
-		clear(i.order[len(kept):])
-		i.order = kept
+		clear(i.dir.order[len(kept):])
+		i.dir.order = kept
 	}
 	i.attr.Mtime, i.attr.Ctime = now, now
 	return e.ino
@@ -211,7 +272,7 @@ func (i *inode) create(ctx vfs.Context, name string, o vfs.CreateOpts, target st
 	}
 	child := fs.newInode(ctx, o)
 	if child.typ == abi.S_IFLNK {
-		child.target = target
+		child.link.target = target
 		child.attr.Size = int64(len(target))
 		if len(target) > shortSymlink {
 			p, err := fs.allocPage()
@@ -219,18 +280,18 @@ func (i *inode) create(ctx vfs.Context, name string, o vfs.CreateOpts, target st
 				fs.freeInode()
 				return nil, err
 			}
-			child.linkPage = p
+			child.link.linkPage = p
 		}
 	}
 	now := child.attr.Ctime
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	if _, ok := i.entries[name]; ok {
+	if _, ok := i.dir.entries[name]; ok {
 		child.evict()
 		return nil, abi.EEXIST
 	}
 	if child.typ == abi.S_IFDIR {
-		child.parent = i
+		child.dir.parent = i
 		i.attr.Nlink++
 	}
 	i.addLocked(name, child, now)
@@ -295,7 +356,7 @@ func (i *inode) Link(ctx vfs.Context, name string, target vfs.Inode) error {
 func (i *inode) Unlink(ctx vfs.Context, name string) error {
 	now := ctx.Now()
 	i.mu.Lock()
-	if _, ok := i.entries[name]; !ok {
+	if _, ok := i.dir.entries[name]; !ok {
 		i.mu.Unlock()
 		return abi.ENOENT
 	}
@@ -326,9 +387,9 @@ func (i *inode) maybeEvictLocked() {
 	}
 	i.gone = true
 	i.data.freeFrom(i.fs, 0)
-	if i.linkPage != nil {
-		i.fs.freePage(i.linkPage)
-		i.linkPage = nil
+	if i.link != nil && i.link.linkPage != nil {
+		i.fs.freePage(i.link.linkPage)
+		i.link.linkPage = nil
 	}
 	i.xattrs = nil
 	i.fs.freeInode()
@@ -347,13 +408,16 @@ func (i *inode) Rmdir(ctx vfs.Context, name string) error {
 	now := ctx.Now()
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	e, ok := i.entries[name]
+	e, ok := i.dir.entries[name]
 	if !ok {
 		return abi.ENOENT
 	}
 	c := e.ino
+	if c.typ != abi.S_IFDIR {
+		return abi.ENOTDIR
+	}
 	c.mu.Lock()
-	if c.live > 0 {
+	if c.dir.live > 0 {
 		c.mu.Unlock()
 		return abi.ENOTEMPTY
 	}
@@ -382,34 +446,34 @@ func (i *inode) ReadDir(ctx vfs.Context, off int64, emit func(vfs.Dirent) bool) 
 		}
 		off = 1
 	}
-	k := len(i.order) - 1 // the entry to list next
+	k := len(i.dir.order) - 1 // the entry to list next
 	if off >= dirOffsetMin {
 		if off == dirOffsetEOD {
 			return nil
 		}
 		// The last entry with an offset at most off; the newest if none.
-		if j := sort.Search(len(i.order), func(j int) bool { return i.order[j].off > off }) - 1; j >= 0 {
+		if j := sort.Search(len(i.dir.order), func(j int) bool { return i.dir.order[j].off > off }) - 1; j >= 0 {
 			k = j
 		}
 	}
-	for k >= 0 && i.order[k].removed {
+	for k >= 0 && i.dir.order[k].removed {
 		k--
 	}
 	next := func(k int) int64 {
 		if k < 0 {
 			return dirOffsetEOD
 		}
-		return i.order[k].off
+		return i.dir.order[k].off
 	}
 	if off == 1 {
-		if !emit(vfs.Dirent{Name: "..", Ino: i.parent.ino, Type: abi.DT_DIR, Next: next(k)}) {
+		if !emit(vfs.Dirent{Name: "..", Ino: i.dir.parent.ino, Type: abi.DT_DIR, Next: next(k)}) {
 			return nil
 		}
 	}
 	for k >= 0 {
-		e := i.order[k]
+		e := i.dir.order[k]
 		k--
-		for k >= 0 && i.order[k].removed {
+		for k >= 0 && i.dir.order[k].removed {
 			k--
 		}
 		if !emit(vfs.Dirent{Name: e.name, Ino: e.ino.ino, Type: dtype(e.ino.typ), Next: next(k)}) {
@@ -427,7 +491,7 @@ func (i *inode) Readlink(ctx vfs.Context) (string, error) {
 	if i.typ != abi.S_IFLNK {
 		return "", abi.EINVAL
 	}
-	return i.target, nil
+	return i.link.target, nil
 }
 
 // Open implements vfs.Inode.
@@ -439,7 +503,7 @@ func (i *inode) Open(ctx vfs.Context, flags uint32) (vfs.FileOps, error) {
 		i.mu.Lock()
 		i.opens++
 		i.mu.Unlock()
-		return &regFile{i: i}, nil
+		return regFile{i: i}, nil
 	}
 	return nil, abi.ENXIO
 }

@@ -23,9 +23,9 @@ func (t *Type) NewMemfd(ctx vfs.Context, v *vfs.VFS, name string, flags uint32) 
 	t.shmOnce.Do(func() {
 		fs := t.newFS()
 		fs.mode = 01777
-		fs.inodes.Add(1)
+		fs.inodes.Take(0) // the root, past any limit
 		root := fs.newInode(ctx, vfs.CreateOpts{Mode: abi.S_IFDIR | 01777})
-		root.parent = root
+		root.dir.parent = root
 		sb := v.NewSuperblock(t, root, nil)
 		sb.Source = "shm"
 		sb.FS = fs

@@ -34,7 +34,7 @@ func (i *inode) Rename(ctx vfs.Context, oldName string, newDir vfs.Inode, newNam
 	}
 	lockDirs(i, nd)
 	defer unlockDirs(i, nd)
-	oe, ok := i.entries[oldName]
+	oe, ok := i.dir.entries[oldName]
 	if !ok {
 		if white != nil {
 			white.evict()
@@ -42,7 +42,7 @@ func (i *inode) Rename(ctx vfs.Context, oldName string, newDir vfs.Inode, newNam
 		return abi.ENOENT
 	}
 	src := oe.ino
-	te := nd.entries[newName]
+	te := nd.dir.entries[newName]
 	if flags&abi.RENAME_EXCHANGE != 0 {
 		if te == nil {
 			return abi.ENOENT
@@ -69,7 +69,7 @@ func (i *inode) Rename(ctx vfs.Context, oldName string, newDir vfs.Inode, newNam
 		dst = te.ino
 		if dst.typ == abi.S_IFDIR {
 			dst.mu.RLock()
-			empty := dst.live == 0
+			empty := dst.dir.live == 0
 			dst.mu.RUnlock()
 			if !empty {
 				if white != nil {
@@ -116,7 +116,7 @@ func (i *inode) moved(dir *inode, now vfs.Time) {
 	i.mu.Lock()
 	i.attr.Ctime = now
 	if i.typ == abi.S_IFDIR {
-		i.parent = dir
+		i.dir.parent = dir
 	}
 	i.mu.Unlock()
 }

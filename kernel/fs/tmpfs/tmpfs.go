@@ -10,7 +10,7 @@
 //	vfs Dentry.mu of a directory (held by the VFS around directory calls)
 //	  inode.mu of a directory
 //	    inode.mu of a file in it (Link, Unlink, Rmdir, Rename)
-//	      mm.Allocator.mu
+//	      mm.Allocator locks (leaves)
 //
 // Rename, under the VFS's locks of both directories, takes the inode locks
 // of the two directories in the order the VFS locked their dentries, and
@@ -18,7 +18,6 @@
 package tmpfs
 
 import (
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +25,7 @@ import (
 
 	"liblinux/abi"
 	"liblinux/kernel/mm"
+	"liblinux/kernel/percpu"
 	"liblinux/kernel/vfs"
 )
 
@@ -49,12 +49,17 @@ type FS struct {
 	mem      *mm.Allocator
 	defPages int64 // the default size and inode limit: half of mem=
 
-	maxPages  atomic.Int64  // size= in pages; 0 means no limit
-	maxInodes atomic.Int64  // nr_inodes=; 0 means no limit
-	pages     atomic.Int64  // data pages in use
-	inodes    atomic.Int64  // inodes (and extra hard links) in use
-	nextIno   atomic.Uint64 // start of the next batch of inode numbers
-	inoShards [8]inoShard
+	maxPages  atomic.Int64 // size= in pages; 0 means no limit
+	maxInodes atomic.Int64 // nr_inodes=; 0 means no limit
+
+	// Every create and unlink counts an inode, every page of data a
+	// page, from any CPU: the counts are per-CPU, as are the batches of
+	// inode numbers, so that threads working in different directories
+	// share no cache line here.
+	pages     percpu.Limited // data pages in use
+	inodes    percpu.Limited // inodes (and extra hard links) in use
+	nextIno   atomic.Uint64  // start of the next batch of inode numbers
+	inoShards [percpu.Slots]inoShard
 
 	// Shown in /proc/mounts; immutable after mount.
 	mode     uint32
@@ -220,7 +225,7 @@ func (t *Type) Mount(ctx vfs.Context, v *vfs.VFS, source string, flags uint64, d
 		return nil, err
 	}
 	root := fs.newInode(ctx, vfs.CreateOpts{Mode: abi.S_IFDIR | o.mode, UID: o.uid, GID: o.gid})
-	root.parent = root
+	root.dir.parent = root
 	sb := v.NewSuperblock(t, root, fs.release)
 	sb.Source = source
 	sb.FS = fs
@@ -268,13 +273,17 @@ func (fs *FS) Remount(ctx vfs.Context, flags uint64, data string) error {
 	if err != nil {
 		return err
 	}
+	// The spare units each CPU holds go back first, so that they cannot
+	// be used past a lower limit.
+	fs.pages.Drain()
+	fs.inodes.Drain()
 	if o.seenSize && o.pages != 0 {
-		if fs.maxPages.Load() == 0 || fs.pages.Load() > o.pages {
+		if fs.maxPages.Load() == 0 || fs.pages.InUse() > o.pages {
 			return abi.EINVAL
 		}
 	}
 	if o.seenInode && o.inodes != 0 {
-		if fs.maxInodes.Load() == 0 || fs.inodes.Load() > o.inodes {
+		if fs.maxInodes.Load() == 0 || fs.inodes.InUse() > o.inodes {
 			return abi.EINVAL
 		}
 	}
@@ -296,12 +305,12 @@ func (fs *FS) StatFS(ctx vfs.Context) (abi.Statfs, error) {
 	st := abi.Statfs{Type: abi.TMPFS_MAGIC, Bsize: mm.PageSize, Namelen: vfs.NameMax, Frsize: mm.PageSize}
 	if lim := fs.maxPages.Load(); lim != 0 {
 		st.Blocks = lim
-		st.Bfree = max(0, lim-fs.pages.Load())
+		st.Bfree = max(0, lim-fs.pages.InUse())
 		st.Bavail = st.Bfree
 	}
 	if lim := fs.maxInodes.Load(); lim != 0 {
 		st.Files = lim
-		st.Ffree = max(0, lim-fs.inodes.Load())
+		st.Ffree = max(0, lim-fs.inodes.InUse())
 	}
 	return st, nil
 }
@@ -314,16 +323,17 @@ func (fs *FS) SyncFS(ctx vfs.Context) error { return nil }
 const inoBatch = 1024
 
 // inoShard hands out inode numbers from a batch, so creating files in
-// parallel does not contend for one counter.
+// parallel does not contend for one counter. Each CPU uses its own shard
+// (its lock is then uncontended and its line stays in that CPU's cache).
 type inoShard struct {
 	mu        sync.Mutex
 	next, end uint64 // protected by mu
-	_         [40]byte
+	_         [percpu.Stride - 24]byte
 }
 
 // newIno returns an unused inode number; the first is 1 (the root).
 func (fs *FS) newIno() uint64 {
-	s := &fs.inoShards[rand.Uint32()&7]
+	s := &fs.inoShards[percpu.Slot()]
 	s.mu.Lock()
 	if s.next == s.end {
 		base := fs.nextIno.Add(inoBatch) - inoBatch
@@ -337,26 +347,22 @@ func (fs *FS) newIno() uint64 {
 
 // reserveInode takes one unit of nr_inodes: ENOSPC when none is left.
 func (fs *FS) reserveInode() error {
-	lim := fs.maxInodes.Load()
-	if n := fs.inodes.Add(1); lim != 0 && n > lim {
-		fs.inodes.Add(-1)
+	if !fs.inodes.Take(fs.maxInodes.Load()) {
 		return abi.ENOSPC
 	}
 	return nil
 }
 
-func (fs *FS) freeInode() { fs.inodes.Add(-1) }
+func (fs *FS) freeInode() { fs.inodes.Put() }
 
 // allocPage takes a page for file data, within size= and mem=.
 func (fs *FS) allocPage() ([]byte, error) {
-	lim := fs.maxPages.Load()
-	if n := fs.pages.Add(1); lim != 0 && n > lim {
-		fs.pages.Add(-1)
+	if !fs.pages.Take(fs.maxPages.Load()) {
 		return nil, abi.ENOSPC
 	}
 	p, err := fs.mem.AllocPage()
 	if err != nil {
-		fs.pages.Add(-1)
+		fs.pages.Put()
 		return nil, abi.ENOSPC
 	}
 	return p, nil
@@ -364,5 +370,5 @@ func (fs *FS) allocPage() ([]byte, error) {
 
 func (fs *FS) freePage(p []byte) {
 	fs.mem.FreePage(p)
-	fs.pages.Add(-1)
+	fs.pages.Put()
 }

@@ -103,12 +103,12 @@ func TestStatfsLimits(t *testing.T) {
 	}
 	// The pages go when the last name and the last open file do.
 	root.Unlink(c, "a")
-	if fs.pages.Load() != 2 {
-		t.Errorf("pages freed while open: %d", fs.pages.Load())
+	if fs.pages.InUse() != 2 {
+		t.Errorf("pages freed while open: %d", fs.pages.InUse())
 	}
 	ops.Release()
-	if fs.pages.Load() != 0 || fs.inodes.Load() != 2 {
-		t.Errorf("after close: pages %d inodes %d", fs.pages.Load(), fs.inodes.Load())
+	if fs.pages.InUse() != 0 || fs.inodes.InUse() != 2 {
+		t.Errorf("after close: pages %d inodes %d", fs.pages.InUse(), fs.inodes.InUse())
 	}
 	// Remount: can't limit below use; can't limit an unlimited instance.
 	if err := fs.Remount(c, 0, "nr_inodes=1"); err != abi.EINVAL {
@@ -158,8 +158,8 @@ func TestPagesSeek(t *testing.T) {
 		t.Errorf("after freeRange: count %d", ps.count)
 	}
 	ps.freeFrom(fs, 0)
-	if ps.count != 0 || ps.first != nil || len(ps.more) != 0 || fs.pages.Load() != 0 {
-		t.Errorf("after freeFrom: count %d pages %d", ps.count, fs.pages.Load())
+	if ps.count != 0 || ps.first != nil || len(ps.more) != 0 || fs.pages.InUse() != 0 {
+		t.Errorf("after freeFrom: count %d pages %d", ps.count, fs.pages.InUse())
 	}
 }
 

@@ -1,0 +1,42 @@
+package vfs
+
+import (
+	"sync/atomic"
+
+	"liblinux/kernel/percpu"
+)
+
+// sbFiles counts the files open on a superblock, which keep it (and what
+// its release writes back) alive after its last mount goes. Files are
+// opened and closed all the time by every CPU, so the count is per CPU
+// (percpu.Ref) while the superblock has a mount: nobody needs to see it
+// reach zero then. When the last mount goes, the count switches to one
+// shared number, and the close that takes it to zero releases the
+// superblock.
+type sbFiles struct {
+	ref      percpu.Ref
+	released atomic.Bool // release ran (or is not needed)
+}
+
+// unmounted runs when the last mount of sb goes: sb is released now if
+// no file holds it, else by the last close.
+func (sb *Superblock) unmounted() {
+	if sb.files.ref.SwitchToAtomic() {
+		sb.releaseOnce()
+	}
+}
+
+// fileClosed drops an open file's hold on sb; slot is from percpu.Slot.
+func (sb *Superblock) fileClosed(slot int) {
+	if sb.files.ref.PutAt(slot) && sb.refs.Load() == 0 {
+		sb.releaseOnce()
+	}
+}
+
+// releaseOnce releases the filesystem instance, once: the last mount and
+// the last close may both see the other gone.
+func (sb *Superblock) releaseOnce() {
+	if sb.files.released.CompareAndSwap(false, true) && sb.release != nil {
+		sb.release()
+	}
+}

@@ -111,17 +111,74 @@ int lkl_disk_remove(struct lkl_disk disk)
 	return 0;
 }
 
+/*
+ * find_entry looks in directory path for an entry whose name starts with
+ * prefix and, when exact, is nothing more; the first match is appended to
+ * path as a new component. It returns 0, or -LKL_ENOENT when nothing
+ * matches, or the error of opening the directory.
+ */
+static int find_entry(char *path, size_t size, const char *prefix, int exact)
+{
+	struct lkl_linux_dirent64 *de;
+	struct lkl_dir *dir;
+	size_t len = strlen(path);
+	int err = 0, found = 0;
+
+	dir = lkl_opendir(path, &err);
+	if (!dir)
+		return err;
+	while ((de = lkl_readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		if (exact && de->d_name[strlen(prefix)] != 0)
+			continue;
+		if (snprintf(path + len, size - len, "/%s", de->d_name) >= (int)(size - len))
+			err = -LKL_ENAMETOOLONG;
+		found = 1;
+		break;
+	}
+	if (!found)
+		err = lkl_errdir(dir) ? lkl_errdir(dir) : -LKL_ENOENT;
+	lkl_closedir(dir);
+	return err;
+}
+
+/*
+ * lkl_get_virtio_blkdev finds a disk's (or one of its partitions') device
+ * number in sysfs, as LKL does: sysfs is mounted at /sysfs if it is not
+ * yet, then .../virtio-mmio.<id>/virtio<n>/block/vdX[/vdX<part>]/dev is
+ * read. A disk or partition that does not exist gives -LKL_ENOENT.
+ */
 int lkl_get_virtio_blkdev(int disk_id, unsigned int part, uint32_t *pdevid)
 {
-	long dev;
+	char path[256], name[32];
+	size_t len;
+	int ret;
 
-	if (!liblinux_running)
-		return -LKL_ENODEV;
-	dev = liblinux_go_blkdev(disk_id, part);
-	if (dev < 0)
-		return (int)dev;
-	*pdevid = (uint32_t)dev;
-	return 0;
+	ret = lkl_mount_fs("sysfs");
+	if (ret < 0)
+		return ret;
+	snprintf(path, sizeof(path), "/sysfs/devices/virtio-mmio-cmdline/virtio-mmio.%d", disk_id);
+	if (lkl_sys_access(path, 0) < 0)
+		snprintf(path, sizeof(path), "/sysfs/devices/platform/virtio-mmio.%d.auto", disk_id);
+	ret = find_entry(path, sizeof(path), "virtio", 0);
+	if (ret < 0)
+		return ret;
+	len = strlen(path);
+	snprintf(path + len, sizeof(path) - len, "/block");
+	ret = find_entry(path, sizeof(path), "vd", 0);
+	if (ret < 0)
+		return ret;
+	if (part) {
+		snprintf(name, sizeof(name), "%s%u", strrchr(path, '/') + 1, part);
+		ret = find_entry(path, sizeof(path), name, 1);
+		if (ret < 0)
+			return ret;
+	}
+	len = strlen(path);
+	if (snprintf(path + len, sizeof(path) - len, "/dev") >= (int)(sizeof(path) - len))
+		return -LKL_ENAMETOOLONG;
+	return lkl_encode_dev_from_sysfs(path, pdevid);
 }
 
 int lkl_encode_dev_from_sysfs(const char *sysfs_path, uint32_t *pdevid)

@@ -117,26 +117,3 @@ func liblinux_go_disk_remove(id C.long) (ret C.long) {
 	}
 	return errnoResult(current.RemoveDisk(int(id)))
 }
-
-//export liblinux_go_blkdev
-func liblinux_go_blkdev(id C.int, part C.uint) (ret C.long) {
-	defer guard(&ret)
-	kernelMu.Lock()
-	k := current
-	kernelMu.Unlock()
-	if k == nil {
-		return -C.long(abi.ENODEV)
-	}
-	d, ok := k.DiskByID(int(id))
-	if !ok {
-		return -C.long(abi.ENXIO)
-	}
-	if part == 0 {
-		return C.long(d.Whole.Dev)
-	}
-	p, ok := d.Parts[int(part)]
-	if !ok {
-		return -C.long(abi.ENXIO)
-	}
-	return C.long(p.Dev)
-}

@@ -193,7 +193,7 @@ int main(int argc, char **argv)
 	CHECK_EQ("partition 1 is 254:17", dev, (254 << 8) | 17);
 	CHECK_EQ("partition 2", lkl_get_virtio_blkdev(id1, 2, &dev), 0);
 	CHECK_EQ("partition 2 is 254:18", dev, (254 << 8) | 18);
-	CHECK_EQ("no partition 3", lkl_get_virtio_blkdev(id1, 3, &dev), -LKL_ENXIO);
+	CHECK_EQ("no partition 3", lkl_get_virtio_blkdev(id1, 3, &dev), -LKL_ENOENT);
 
 	/* Hot-plug and removal. */
 	id2 = lkl_disk_add(&hot);
@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 	CHECK_EQ("hot-plugged disk", lkl_get_virtio_blkdev(id2, 0, &dev), 0);
 	CHECK_EQ("hot-plugged disk is 254:32", dev, (254 << 8) | 32);
 	CHECK_EQ("remove the hot-plugged disk", lkl_disk_remove(hot), 0);
-	CHECK_EQ("removed disk is gone", lkl_get_virtio_blkdev(id2, 0, &dev), -LKL_ENXIO);
+	CHECK_EQ("removed disk is gone", lkl_get_virtio_blkdev(id2, 0, &dev), -LKL_ENOENT);
 	CHECK_EQ("remove twice", lkl_disk_remove(hot), -LKL_EINVAL);
 
 	/* The block device node and the filesystem on it. */

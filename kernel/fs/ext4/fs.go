@@ -228,7 +228,7 @@ func (t *Type) MountDevice(ctx vfs.Context, v *vfs.VFS, dev *block.Device, sourc
 			return nil, err
 		}
 	}
-	sb := v.NewSuperblock(t, root, fs.release)
+	sb := v.NewSuperblock(t, root, fs.unmount)
 	sb.Dev = uint64(dev.Dev)
 	sb.Source = source
 	sb.FS = fs
@@ -246,7 +246,25 @@ func (t *Type) MountDevice(ctx vfs.Context, v *vfs.VFS, dev *block.Device, sourc
 	if o := fs.MountOptions(); o != "" {
 		sb.Opts += "," + o
 	}
+	fs.logMounted()
 	return sb, nil
+}
+
+// logMounted writes the line Linux's ext4 logs for every mount: the UUID,
+// ro or r/w, the journalling mode and the quota mode (liblinux has no
+// quotas).
+func (fs *FS) logMounted() {
+	rw := "r/w"
+	if fs.readOnly() {
+		rw = "ro"
+	}
+	journal := " ordered data mode"
+	if !fs.g.hasCompat(compatHasJournal) || fs.noload {
+		journal = "out journal"
+	}
+	u := fs.g.uuid
+	fs.logAt(logInfo, "mounted filesystem %x-%x-%x-%x-%x %s with%s. Quota mode: none.",
+		u[0:4], u[4:6], u[6:8], u[8:10], u[10:16], rw, journal)
 }
 
 // load reads and validates the superblock and group descriptors and

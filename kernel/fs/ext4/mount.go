@@ -88,8 +88,16 @@ func (fs *FS) Sync() error {
 	return err
 }
 
-// release is called when the last mount goes: the superblock is marked
-// clean and everything is written out.
+// unmount is called when the last mount (or file) goes: it logs the
+// unmount, as Linux does, and releases the filesystem.
+func (fs *FS) unmount() {
+	u := fs.g.uuid
+	fs.logAt(logInfo, "unmounting filesystem %x-%x-%x-%x-%x.", u[0:4], u[4:6], u[6:8], u[8:10], u[10:16])
+	fs.release()
+}
+
+// release marks the superblock clean and writes everything out (at
+// unmount, and when a remount makes the filesystem read-only).
 func (fs *FS) release() {
 	if fs.readOnly() {
 		return

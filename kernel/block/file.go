@@ -82,6 +82,9 @@ func (f *File) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
 	return 0, err
 }
 
+// DirectIO implements vfs.DirectIOer: block devices take O_DIRECT.
+func (f *File) DirectIO() {}
+
 // Release implements vfs.FileOps. Closing a block device does not write
 // its cache back: fsync, sync and unmount do.
 func (f *File) Release() {}

@@ -42,6 +42,10 @@ func (e *End) nb() bool { return e.nonblock != nil && e.nonblock() }
 // has O_DIRECT (set by pipe2(2) or fcntl(2) F_SETFL).
 func (e *End) Packet() bool { return e.flags != nil && e.flags()&abi.O_DIRECT != 0 }
 
+// DirectIO implements vfs.DirectIOer: O_DIRECT puts a pipe in packet
+// mode (F_SETFL takes it on pipes and on open FIFOs).
+func (e *End) DirectIO() {}
+
 // Read implements vfs.FileOps.
 func (e *End) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
 	return e.P.Read(ctx, dst, e.nb())

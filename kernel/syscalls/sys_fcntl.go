@@ -128,8 +128,8 @@ func Fcntl(t *kernel.Task, a *Args) (uintptr, error) {
 // setfl implements F_SETFL: only O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME
 // and O_NONBLOCK change; the access mode and creation flags are ignored.
 // Setting O_NOATIME needs the caller to own the inode or CAP_FOWNER
-// (EPERM); O_DIRECT needs a file that supports it (regular files, pipes,
-// block devices: EINVAL otherwise).
+// (EPERM); O_DIRECT needs a file that supports it (vfs.DirectIOer:
+// EINVAL otherwise).
 func setfl(t *kernel.Task, f *vfs.File, arg uint32) error {
 	attr, _ := f.Attr() // files without attributes are root's, as Linux's anonymous inode
 	if arg&abi.O_NOATIME != 0 && f.Flags()&abi.O_NOATIME == 0 {
@@ -138,13 +138,8 @@ func setfl(t *kernel.Task, f *vfs.File, arg uint32) error {
 			return abi.EPERM
 		}
 	}
-	if arg&abi.O_DIRECT != 0 {
-		_, isPipe := f.Ops().(interface{ PipeEnd() *pipe.End })
-		switch typ := attr.Type(); {
-		case isPipe, typ == abi.S_IFREG, typ == abi.S_IFIFO, typ == abi.S_IFBLK:
-		default:
-			return abi.EINVAL
-		}
+	if arg&abi.O_DIRECT != 0 && !vfs.CanDirectIO(f) {
+		return abi.EINVAL
 	}
 	// O_ASYNC changes only on files that can signal (Linux's fasync
 	// file operation: pipes, FIFOs, sockets, terminals, the random

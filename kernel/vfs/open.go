@@ -175,6 +175,9 @@ func (w *Walker) openTmpfile(path string, flags, mode, umask uint32) (*File, err
 	if err != nil {
 		return nil, err
 	}
+	if err := checkDirect(ops, abi.S_IFREG, flags); err != nil {
+		return nil, err
+	}
 	return newOpenFile(w.Ctx, Path{dir.Mnt, d}, ops, flags), nil
 }
 
@@ -260,6 +263,9 @@ func (w *Walker) openPath(p Path, flags uint32, created bool) (*File, error) {
 		ops, err = p.D.inode.Open(w.Ctx, flags)
 	}
 	if err != nil {
+		return nil, err
+	}
+	if err := checkDirect(ops, typ, flags); err != nil {
 		return nil, err
 	}
 	f := newOpenFile(w.Ctx, p, ops, flags)

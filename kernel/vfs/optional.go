@@ -43,6 +43,33 @@ type Allocator interface {
 	Allocate(ctx Context, mode uint32, off, length int64) error
 }
 
+// DirectIOer is implemented by FileOps of files that accept O_DIRECT
+// (Linux's FMODE_CAN_ODIRECT): regular files of tmpfs and ext4, block
+// devices and pipes. open(2) with O_DIRECT of anything else, FIFOs
+// included, gives EINVAL, and so does F_SETFL (FIFOs excepted: once open
+// they are pipes). liblinux's direct I/O goes through the same cache as
+// buffered I/O; it does not require aligned buffers.
+type DirectIOer interface{ DirectIO() }
+
+// checkDirect refuses O_DIRECT for a file of type typ opened as ops,
+// releasing ops, as Linux's do_dentry_open does after the open.
+func checkDirect(ops FileOps, typ, flags uint32) error {
+	if flags&abi.O_DIRECT == 0 {
+		return nil
+	}
+	if _, ok := ops.(DirectIOer); ok && typ != abi.S_IFIFO {
+		return nil
+	}
+	ops.Release()
+	return abi.EINVAL
+}
+
+// CanDirectIO reports whether F_SETFL may set O_DIRECT on f.
+func CanDirectIO(f *File) bool {
+	_, ok := f.ops.(DirectIOer)
+	return ok
+}
+
 // Syncer is implemented by FileOps of files that fsync(2) accepts. Without
 // it fsync and fdatasync give EINVAL, as for Linux files whose
 // file_operations have no fsync.

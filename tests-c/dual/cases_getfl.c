@@ -151,3 +151,35 @@ CASE(setfl_async_pipe_fifo_urandom)
 	EQ(sys_fcntl(6, F_SETFL, O_ASYNC), 0);
 	EQ(getfl(6), O_RDONLY | O_ASYNC | KO_LARGEFILE);
 }
+
+/* O_DIRECT is taken only by files whose filesystem or driver can do
+ * direct I/O: regular files (tmpfs, ext4), pipes, block devices. open(2)
+ * checks after the open; F_SETFL checks too, but takes it on an open FIFO,
+ * which is a pipe by then. */
+CASE(open_direct_refused_where_unsupported)
+{
+	mkdir_p("d");
+	EQ(sys_mknodat(AT_FDCWD, "p", S_IFIFO | 0600, 0), 0);
+	ERR(sys_openat(AT_FDCWD, "d", O_RDONLY | O_DIRECT, 0), -EINVAL);
+	ERR(sys_openat(AT_FDCWD, "/dev/null", O_WRONLY | O_DIRECT, 0), -EINVAL);
+	ERR(sys_openat(AT_FDCWD, "p", O_RDONLY | O_NONBLOCK | O_DIRECT, 0), -EINVAL);
+	/* A FIFO with no reader refuses a non-blocking writer first. */
+	ERR(sys_openat(AT_FDCWD, "p", O_WRONLY | O_NONBLOCK | O_DIRECT, 0), -ENXIO);
+	/* O_PATH ignores it. */
+	EQ(sys_openat(AT_FDCWD, "d", O_PATH | O_DIRECT, 0), 3);
+	EQ(getfl(3), O_PATH);
+}
+
+CASE(setfl_direct_refused_where_unsupported)
+{
+	mkdir_p("d");
+	EQ(sys_mknodat(AT_FDCWD, "p", S_IFIFO | 0600, 0), 0);
+	EQ(sys_openat(AT_FDCWD, "d", O_RDONLY, 0), 3);
+	ERR(sys_fcntl(3, F_SETFL, O_DIRECT), -EINVAL);
+	EQ(getfl(3), O_RDONLY | KO_LARGEFILE);
+	EQ(sys_openat(AT_FDCWD, "/dev/null", O_RDONLY, 0), 4);
+	ERR(sys_fcntl(4, F_SETFL, O_DIRECT), -EINVAL);
+	EQ(sys_openat(AT_FDCWD, "p", O_RDONLY | O_NONBLOCK, 0), 5);
+	EQ(sys_fcntl(5, F_SETFL, O_DIRECT | O_NONBLOCK), 0);
+	EQ(getfl(5), O_RDONLY | O_NONBLOCK | O_DIRECT | KO_LARGEFILE);
+}

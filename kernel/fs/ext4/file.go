@@ -100,6 +100,10 @@ type regFile struct{ i *inode }
 
 var _ vfs.Seeker = (*regFile)(nil)
 
+// DirectIO implements vfs.DirectIOer: regular files take O_DIRECT (their
+// I/O still goes through the block cache).
+func (f *regFile) DirectIO() {}
+
 // Release implements vfs.FileOps: the last close of an unlinked file
 // frees it.
 func (f *regFile) Release() { f.i.release() }

@@ -37,6 +37,10 @@ func (f regFile) Release() {
 	i.mu.Unlock()
 }
 
+// DirectIO implements vfs.DirectIOer: tmpfs takes O_DIRECT (Linux 6.6
+// and later), and its I/O is the same either way.
+func (regFile) DirectIO() {}
+
 // Fsync implements vfs.Syncer: memory has nothing to write back.
 func (f regFile) Fsync(ctx vfs.Context, datasync bool) error { return nil }
 

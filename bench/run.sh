@@ -16,6 +16,12 @@ echo "== files and pipes (host on /dev/shm)"
 build/bench/fsbench
 echo
 echo "== ext4 images in host files (scratch directory in /tmp, removed after)"
+for tool in mkfs.ext4 debugfs e2fsck; do
+	if ! command -v "$tool" >/dev/null; then
+		echo "skipped: $tool (e2fsprogs) is not installed"
+		exit 0
+	fi
+done
 scratch=$(mktemp -d /tmp/liblinux-diskbench-XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 build/bench/diskbench "$scratch" "$PWD/build/cptofs"

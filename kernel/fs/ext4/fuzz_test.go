@@ -233,9 +233,8 @@ func corrupt(bases []fuzzBase, data []byte) ([]byte, bool) {
 }
 
 // errnoCheck collects errors that are not Linux errnos, and counts what
-// an exercise did.
+// an exercise did. One goroutine fills it; it is read once that is done.
 type errnoCheck struct {
-	mu     sync.Mutex
 	bad    []string
 	errs   int // errnos seen, but for ENODATA and ENXIO (no such attribute, no data or hole)
 	dirs   int // directories listed
@@ -254,9 +253,7 @@ func (c *errnoCheck) check(what string, err error) {
 	if e, ok := abi.ErrnoOf(err); ok && e > 0 && e <= abi.MaxErrno {
 		return
 	}
-	c.mu.Lock()
 	c.bad = append(c.bad, fmt.Sprintf("%s: %v (%T) is not a Linux errno", what, err, err))
-	c.mu.Unlock()
 }
 
 // exerciseTimeout bounds one exercise: a corrupt image must not make the

@@ -161,8 +161,12 @@ func (c *Clock) Fire() {
 	}
 }
 
-// Pending returns the number of queued timers.
+// Pending returns the number of queued timers. It waits for an arming of
+// the host timer in progress, so that a timer it counts is one the host
+// will fire on time (tests advance a virtual host clock once they see it).
 func (c *Clock) Pending() int {
+	c.armMu.Lock()
+	defer c.armMu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.timers)

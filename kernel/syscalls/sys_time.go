@@ -210,6 +210,10 @@ func ClockNanosleep(t *kernel.Task, a *Args) (uintptr, error) {
 func sleepUntilClock(t *kernel.Task, id int32, abs int64) error {
 	c := t.Kernel().Clock
 	for {
+		// The kernel clock is read first: if time moves between the two
+		// reads the deadline comes early, never late, and the loop
+		// sleeps the rest.
+		mono := c.Now()
 		now, _ := clockNow(t, id)
 		if now >= abs {
 			return nil
@@ -217,7 +221,7 @@ func sleepUntilClock(t *kernel.Task, id int32, abs int64) error {
 		set := make(chan struct{})
 		var once sync.Once
 		remove := c.OnSet(func() { once.Do(func() { close(set) }) })
-		err := t.Block(set, satAdd(c.Now(), abs-now))
+		err := t.Block(set, satAdd(mono, abs-now))
 		remove()
 		if err != nil && err != abi.ETIMEDOUT {
 			return err

@@ -18,10 +18,10 @@
 //	            Log.mu
 //	              ktime.Clock locks, mm.Allocator locks (leaves)
 //
-// Most calls take none of these: FD lookups and closes, the root and
-// working directory, credentials and resource limits are read or changed
-// with atomics (copy-on-write snapshots, per-CPU counts), so threads of
-// one process meet only on the locks of what they really share.
+// Most calls take none of these: descriptor lookups, opens and closes,
+// the root and working directory, credentials and resource limits are
+// read or changed with atomics (copy-on-write snapshots, per-CPU counts),
+// so threads of one process meet only on the locks of what they share.
 //
 // Host ops that may block (print, timers' SetOneshot aside) are never
 // called with a kernel lock held; Log collects messages under Log.mu and

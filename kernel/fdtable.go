@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -11,11 +12,17 @@ import (
 
 // fdChunk is 64 descriptors: their files and their FD_CLOEXEC flags (a
 // bit each), as Linux's fd array and close_on_exec bitmap. A chunk never
-// moves once made, so a slot can be emptied without the table's lock.
+// moves once made, so its slots are claimed and emptied without the
+// table's lock.
 type fdChunk struct {
 	files   [64]atomic.Pointer[vfs.File]
-	cloexec atomic.Uint64 // changed under FDTable.mu
+	cloexec atomic.Uint64
 }
+
+// fdReserved fills a slot that an open has claimed and not yet filled
+// (Linux's open_fds bit set with a NULL file): lookups see no file there,
+// other opens pass it by, a fork leaves it out. It is never a real file.
+var fdReserved = new(vfs.File)
 
 // fdDir lists the chunks; a bigger one (sharing the chunks) replaces it.
 type fdDir struct {
@@ -30,15 +37,15 @@ func (d *fdDir) slot(fd int) *atomic.Pointer[vfs.File] {
 	return &d.chunks[fd>>6].files[fd&63]
 }
 
-// setCloexec sets or clears fd's flag. Preconditions: FDTable.mu is held.
+// setCloexec sets or clears fd's flag. The caller owns the slot: it
+// reserved it, or it holds FDTable.mu and the slot holds a file.
 func (d *fdDir) setCloexec(fd int, on bool) {
 	w, bit := &d.chunks[fd>>6].cloexec, uint64(1)<<(fd&63)
-	old := w.Load()
-	switch {
+	switch old := w.Load(); {
 	case on && old&bit == 0:
-		w.Store(old | bit)
+		w.Or(bit)
 	case !on && old&bit != 0:
-		w.Store(old &^ bit)
+		w.And(^bit)
 	}
 }
 
@@ -48,29 +55,35 @@ func (d *fdDir) isCloexec(fd int) bool {
 
 // FDTable is a process's file descriptor table. Lookups (every read and
 // write) take no lock: they load the current directory of chunks and the
-// slot atomically, as Linux's RCU fd table does. Closing takes no lock
-// either: it empties the slot and lowers the hint of the lowest free
-// descriptor, so the threads of a process opening and closing files at
-// once wait for each other only while they open. Installing takes mu.
+// slot atomically, as Linux's RCU fd table does. Opening and closing
+// take no lock either: an open claims the lowest free slot it finds with
+// a compare-and-swap (reserving it, then filling it), a close empties
+// its slot, and both keep a hint of the lowest free slot; so threads of
+// one process opening and closing files at once never wait for each
+// other. mu serialises what replaces or rewrites slots wholesale:
+// growing the table, dup2 onto a descriptor, FD_CLOEXEC changes, fork.
 // A descriptor costs no allocation beyond its File.
+//
+// The table is two cache lines (the allocator gives it lines of its
+// own): what every lookup reads (dir) and what every open and close
+// writes (hint) are in different ones.
 type FDTable struct {
 	mu  sync.Mutex
 	dir atomic.Pointer[fdDir] // replaced under mu
-
-	// hint says that no slot below its low 32 bits is free. Its high 32
-	// bits count the closes that lowered it: an install raises it only
-	// if no close changed it since the install read it, so a slot closed
-	// during an install is never left below the hint.
-	hint atomic.Uint64
 
 	// locks drops the process's POSIX record locks on an inode when it
 	// closes a descriptor of it (Linux's filp_close); immutable.
 	locks *locks.Table
 
-	// The padding makes the table one whole cache line (the allocator
-	// then gives it a line of its own): its lock and hint move between
-	// the CPUs of the process's threads, and nothing else should.
-	_ [32]byte
+	_ [40]byte
+
+	// hint says that no slot below its low 32 bits is free. Its high 32
+	// bits count the closes that lowered it: an open raises it only if
+	// no close changed it since the open read it, so a slot closed
+	// during an open is never left below the hint.
+	hint atomic.Uint64
+
+	_ [56]byte
 }
 
 func newFDTable(l *locks.Table) *FDTable {
@@ -87,7 +100,7 @@ func (t *FDTable) Get(fd int32) (*vfs.File, error) {
 	}
 	for {
 		f := s.Load()
-		if f == nil {
+		if f == nil || f == fdReserved {
 			return nil, abi.EBADF
 		}
 		if f.TryIncRef() {
@@ -109,8 +122,15 @@ func (t *FDTable) GetFlags(fd int32) (*vfs.File, bool, error) {
 	return f, t.dir.Load().isCloexec(int(fd)), nil
 }
 
-// growLocked makes room for fd: the table doubles (from 64) until it
-// does, as Size reports. Preconditions: mu is held.
+// grow makes room for fd: the table doubles (from 64) until it does, as
+// Size reports.
+func (t *FDTable) grow(fd int) {
+	t.mu.Lock()
+	t.growLocked(fd)
+	t.mu.Unlock()
+}
+
+// growLocked is grow. Preconditions: mu is held.
 func (t *FDTable) growLocked(fd int) *fdDir {
 	d := t.dir.Load()
 	if fd>>6 < len(d.chunks) {
@@ -132,26 +152,29 @@ func (t *FDTable) growLocked(fd int) *fdDir {
 // Install puts f at the lowest free descriptor >= min, below limit, and
 // takes a reference to f. EMFILE when the table is full.
 func (t *FDTable) Install(f *vfs.File, min int32, cloexec bool, limit uint64) (int32, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	h := t.hint.Load()
 	lowest := int(uint32(h))
 	fd := max(int(min), lowest)
-	d := t.dir.Load()
 	for {
-		s := d.slot(fd)
-		if s == nil || s.Load() == nil {
-			break
+		if uint64(fd) >= limit {
+			return -1, abi.EMFILE
 		}
-		fd++
+		d := t.dir.Load()
+		s := d.slot(fd)
+		if s == nil {
+			t.grow(fd)
+			continue
+		}
+		if s.Load() != nil || !s.CompareAndSwap(nil, fdReserved) {
+			fd++
+			continue
+		}
+		// The slot is ours: set its flag, then show the file.
+		f.IncRef()
+		d.setCloexec(fd, cloexec)
+		s.Store(f)
+		break
 	}
-	if uint64(fd) >= limit {
-		return -1, abi.EMFILE
-	}
-	d = t.growLocked(fd)
-	f.IncRef()
-	d.setCloexec(fd, cloexec)
-	d.slot(fd).Store(f)
 	if int(min) <= lowest {
 		// Every slot from lowest to fd is taken now, unless a close
 		// changed the hint meanwhile (then it stays).
@@ -165,11 +188,24 @@ func (t *FDTable) InstallAt(fd int32, f *vfs.File, cloexec bool, limit uint64) e
 	if fd < 0 || uint64(fd) >= limit {
 		return abi.EBADF
 	}
+	f.IncRef()
 	t.mu.Lock()
 	d := t.growLocked(int(fd))
-	f.IncRef()
-	d.setCloexec(int(fd), cloexec)
-	old := d.slot(int(fd)).Swap(f)
+	s := d.slot(int(fd))
+	var old *vfs.File
+	for {
+		old = s.Load()
+		if old == fdReserved {
+			// An open is filling the slot (a few instructions): let it
+			// finish, then replace its file, as if it had come first.
+			runtime.Gosched()
+			continue
+		}
+		d.setCloexec(int(fd), cloexec)
+		if s.CompareAndSwap(old, f) {
+			break
+		}
+	}
 	t.mu.Unlock()
 	if old != nil {
 		t.locks.Closed(t, old)
@@ -185,9 +221,15 @@ func (t *FDTable) Remove(fd int32) (*vfs.File, error) {
 	if s == nil {
 		return nil, abi.EBADF
 	}
-	f := s.Swap(nil)
-	if f == nil {
-		return nil, abi.EBADF
+	var f *vfs.File
+	for {
+		f = s.Load()
+		if f == nil || f == fdReserved {
+			return nil, abi.EBADF
+		}
+		if s.CompareAndSwap(f, nil) {
+			break
+		}
 	}
 	for {
 		h := t.hint.Load()
@@ -206,32 +248,40 @@ func (t *FDTable) SetCloexec(fd int32, on bool) error {
 	defer t.mu.Unlock()
 	d := t.dir.Load()
 	s := d.slot(int(fd))
-	if s == nil || s.Load() == nil {
+	if s == nil {
+		return abi.EBADF
+	}
+	if f := s.Load(); f == nil || f == fdReserved {
 		return abi.EBADF
 	}
 	d.setCloexec(int(fd), on)
 	return nil
 }
 
-// Fork returns a copy of the table sharing the open files.
+// Fork returns a copy of the table sharing the open files. Slots that an
+// open is still filling stay free in the copy.
 func (t *FDTable) Fork() *FDTable {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	d := t.dir.Load()
 	n := &FDTable{locks: t.locks}
 	nd := &fdDir{chunks: make([]*fdChunk, len(d.chunks))}
-	lowest := -1 // the copy's first free slot (closes may run meanwhile)
+	lowest := -1 // the copy's first free slot
 	for i, c := range d.chunks {
 		nc := new(fdChunk)
+		var cloexec uint64
 		for j := range c.files {
-			if f := c.files[j].Load(); f != nil {
+			if f := c.files[j].Load(); f != nil && f != fdReserved {
 				f.IncRef()
 				nc.files[j].Store(f)
+				// The flag is read after the file: an open sets it
+				// before it shows the file.
+				cloexec |= c.cloexec.Load() & (1 << j)
 			} else if lowest < 0 {
 				lowest = i<<6 | j
 			}
 		}
-		nc.cloexec.Store(c.cloexec.Load())
+		nc.cloexec.Store(cloexec)
 		nd.chunks[i] = nc
 	}
 	if lowest < 0 {
@@ -248,7 +298,7 @@ func (t *FDTable) Fds() []int32 {
 	var out []int32
 	for i, c := range d.chunks {
 		for j := range c.files {
-			if c.files[j].Load() != nil {
+			if f := c.files[j].Load(); f != nil && f != fdReserved {
 				out = append(out, int32(i<<6|j))
 			}
 		}

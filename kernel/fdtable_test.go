@@ -189,3 +189,66 @@ func TestFDTableLowestAfterRaces(t *testing.T) {
 		}
 	}
 }
+
+// TestFDTableDup2Races runs dup2 onto descriptors that other goroutines
+// open and close at the same time (run with -race): every file's
+// references balance, whatever the interleaving, and each descriptor
+// ends holding one file with the flag its last writer gave it.
+func TestFDTableDup2Races(t *testing.T) {
+	ft := newFDTable(nil)
+	a, b := newTestFile(), newTestFile()
+	var wg sync.WaitGroup
+	for g := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 3000 {
+				fd, err := ft.Install(a, 0, i%2 == 0, 1<<20)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if g == 0 && i%4 == 0 {
+					if f, err := ft.Remove(fd); err == nil {
+						f.DecRef()
+					}
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 3000 {
+			if err := ft.InstallAt(int32(i%100), b, true, 1<<20); err != nil {
+				t.Error(err)
+				return
+			}
+			if i%7 == 0 {
+				ft.SetCloexec(int32(i%100), false)
+			}
+		}
+	}()
+	wg.Wait()
+	// Every descriptor holds a or b; closing all leaves only the test's
+	// own references.
+	for _, fd := range ft.Fds() {
+		f, _, err := ft.GetFlags(fd)
+		if err != nil || (f != a && f != b) {
+			t.Fatalf("fd %d: %v, %v", fd, f, err)
+		}
+		f.DecRef()
+	}
+	fork := ft.Fork()
+	if got, want := len(fork.Fds()), len(ft.Fds()); got != want {
+		t.Fatalf("fork has %d descriptors, want %d", got, want)
+	}
+	fork.CloseAll()
+	ft.CloseAll()
+	for _, f := range []*vfs.File{a, b} {
+		f.DecRef()
+		if f.TryIncRef() {
+			t.Error("a file is still referenced after every descriptor closed")
+		}
+	}
+}

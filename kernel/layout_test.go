@@ -16,7 +16,7 @@ func TestHotObjectsFillCacheLines(t *testing.T) {
 	}{
 		{Task{}, 128},
 		{ThreadGroup{}, 128},
-		{FDTable{}, 64},
+		{FDTable{}, 128},
 	} {
 		if got := reflect.TypeOf(tc.v).Size(); got != tc.want {
 			t.Errorf("size of %T = %d, want %d", tc.v, got, tc.want)

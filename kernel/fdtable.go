@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -183,7 +182,8 @@ func (t *FDTable) Install(f *vfs.File, min int32, cloexec bool, limit uint64) (i
 	return int32(fd), nil
 }
 
-// InstallAt puts f at fd, closing what was there (dup2, dup3).
+// InstallAt puts f at fd, closing what was there (dup2, dup3). EBUSY
+// while another thread's open is still filling fd, as Linux.
 func (t *FDTable) InstallAt(fd int32, f *vfs.File, cloexec bool, limit uint64) error {
 	if fd < 0 || uint64(fd) >= limit {
 		return abi.EBADF
@@ -196,10 +196,11 @@ func (t *FDTable) InstallAt(fd int32, f *vfs.File, cloexec bool, limit uint64) e
 	for {
 		old = s.Load()
 		if old == fdReserved {
-			// An open is filling the slot (a few instructions): let it
-			// finish, then replace its file, as if it had come first.
-			runtime.Gosched()
-			continue
+			// Another thread's open has claimed the descriptor and not
+			// yet put its file there: EBUSY, as Linux's do_dup2.
+			t.mu.Unlock()
+			f.DecRef()
+			return abi.EBUSY
 		}
 		d.setCloexec(int(fd), cloexec)
 		if s.CompareAndSwap(old, f) {

@@ -252,3 +252,33 @@ func TestFDTableDup2Races(t *testing.T) {
 		}
 	}
 }
+
+// TestFDTableDup2OntoReserved checks that dup2 onto a descriptor another
+// thread's open has claimed but not filled gives EBUSY and leaves the
+// claim alone, and that lookups and close see no file there.
+func TestFDTableDup2OntoReserved(t *testing.T) {
+	ft := newFDTable(nil)
+	f := newTestFile()
+	defer f.DecRef()
+	ft.dir.Load().slot(3).Store(fdReserved)
+	if err := ft.InstallAt(3, f, false, 1024); err != abi.EBUSY {
+		t.Fatalf("dup2 onto a reserved slot = %v, want EBUSY", err)
+	}
+	if got := ft.dir.Load().slot(3).Load(); got != fdReserved {
+		t.Fatalf("slot 3 = %p, want still reserved", got)
+	}
+	if _, err := ft.Get(3); err != abi.EBADF {
+		t.Errorf("Get(3) = %v, want EBADF", err)
+	}
+	if _, err := ft.Remove(3); err != abi.EBADF {
+		t.Errorf("Remove(3) = %v, want EBADF", err)
+	}
+	if fd, err := ft.Install(f, 0, false, 1024); fd != 0 || err != nil {
+		t.Errorf("Install = %d, %v; want 0", fd, err)
+	}
+	if fd, err := ft.Install(f, 3, false, 1024); fd != 4 || err != nil {
+		t.Errorf("Install from 3 = %d, %v; want 4 (3 is claimed)", fd, err)
+	}
+	ft.dir.Load().slot(3).Store(nil)
+	ft.CloseAll()
+}

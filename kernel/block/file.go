@@ -93,32 +93,7 @@ func (f *File) Release() {}
 // Linux's fixed_size_llseek: no position beyond the end, and the whole
 // device is data.
 func (f *File) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error) {
-	size := f.d.Size()
-	var n int64
-	switch whence {
-	case abi.SEEK_SET:
-		n = off
-	case abi.SEEK_CUR:
-		n = cur + off
-	case abi.SEEK_END:
-		n = size + off
-	case abi.SEEK_DATA:
-		if off < 0 || off >= size {
-			return 0, abi.ENXIO
-		}
-		n = off
-	case abi.SEEK_HOLE:
-		if off < 0 || off >= size {
-			return 0, abi.ENXIO
-		}
-		n = size
-	default:
-		return 0, abi.EINVAL
-	}
-	if n < 0 || n > size {
-		return 0, abi.EINVAL
-	}
-	return n, nil
+	return vfs.SeekSize(cur, off, whence, f.d.Size(), f.d.Size())
 }
 
 // Fsync implements vfs.Syncer: the device's dirty pages go to the host

@@ -377,32 +377,5 @@ func (f dirFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error
 			return i.seekDataLocked(off, whence == abi.SEEK_HOLE)
 		}
 	}
-	var n int64
-	switch whence {
-	case abi.SEEK_SET:
-		n = off
-	case abi.SEEK_CUR:
-		if off == 0 {
-			return cur, nil
-		}
-		n = cur + off
-	case abi.SEEK_END:
-		n = end + off
-	case abi.SEEK_DATA:
-		if uint64(off) >= uint64(end) {
-			return 0, abi.ENXIO
-		}
-		n = off
-	case abi.SEEK_HOLE:
-		if off >= end {
-			return 0, abi.ENXIO
-		}
-		n = end
-	default:
-		return 0, abi.EINVAL
-	}
-	if n < 0 || n > limit {
-		return 0, abi.EINVAL
-	}
-	return n, nil
+	return vfs.SeekSize(cur, off, whence, end, limit)
 }

@@ -41,6 +41,8 @@ type item struct {
 
 // Epoll is one epoll instance.
 type Epoll struct {
+	vfs.AnonInode
+
 	mu    sync.Mutex
 	items map[key]*item // protected by mu
 
@@ -82,13 +84,6 @@ func (ep *Epoll) Write(vfs.Context, *usermem.IO, int64) (int, error) { return 0,
 
 // AnonName is the name /proc/<pid>/fd shows for an epoll file.
 func (ep *Epoll) AnonName() string { return "[eventpoll]" }
-
-// Stream reports that an epoll file has no position.
-func (ep *Epoll) Stream() bool { return true }
-
-// Seek implements vfs.Seeker: lseek(2) succeeds and the position stays 0,
-// as Linux's noop_llseek.
-func (ep *Epoll) Seek(vfs.Context, int64, int64, int) (int64, error) { return 0, nil }
 
 // Release implements vfs.FileOps: drop every registration.
 func (ep *Epoll) Release() {

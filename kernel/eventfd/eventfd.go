@@ -22,8 +22,8 @@ import (
 
 // EventFD is the FileOps of an eventfd file.
 type EventFD struct {
-	semaphore bool        // immutable
-	nonblock  func() bool // the file's O_NONBLOCK; set once by Attach
+	vfs.AnonInode
+	semaphore bool // immutable
 
 	mu    sync.Mutex
 	count uint64 // protected by mu
@@ -44,28 +44,8 @@ func New(initval uint64, semaphore bool) *EventFD {
 	return &EventFD{count: initval, semaphore: semaphore}
 }
 
-// Attach implements vfs.Attacher: reads and writes follow the file's
-// O_NONBLOCK at each call (fcntl F_SETFL, FIONBIO).
-func (e *EventFD) Attach(f *vfs.File) { e.nonblock = f.NonBlocking }
-
-func (e *EventFD) nb() bool { return e.nonblock != nil && e.nonblock() }
-
 // AnonName is the name /proc/<pid>/fd shows: anon_inode:[eventfd].
 func (e *EventFD) AnonName() string { return "[eventfd]" }
-
-// Attr returns the attributes fstat(2) reports: those of Linux's shared
-// anonymous inode (mode 0600 with no file type, owned by root).
-func (e *EventFD) Attr() vfs.Attr {
-	return vfs.Attr{Ino: 1, Mode: 0600, Nlink: 1, Blksize: 4096}
-}
-
-// Stream implements vfs.Streamer: an eventfd has no file position
-// (pread and pwrite fail with ESPIPE).
-func (e *EventFD) Stream() bool { return true }
-
-// Seek implements vfs.Seeker: lseek(2) succeeds and the position stays 0,
-// as Linux's noop_llseek.
-func (e *EventFD) Seek(vfs.Context, int64, int64, int) (int64, error) { return 0, nil }
 
 // Count returns the counter (/proc/<pid>/fdinfo's eventfd-count).
 func (e *EventFD) Count() uint64 {
@@ -113,7 +93,7 @@ func (e *EventFD) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error)
 			return 8, nil
 		}
 		e.mu.Unlock()
-		if e.nb() {
+		if e.NonBlock() {
 			return 0, abi.EAGAIN
 		}
 		if entry == nil {
@@ -163,7 +143,7 @@ func (e *EventFD) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error
 			return 8, nil
 		}
 		e.mu.Unlock()
-		if e.nb() {
+		if e.NonBlock() {
 			return 0, abi.EAGAIN
 		}
 		if entry == nil {

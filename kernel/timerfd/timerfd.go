@@ -32,11 +32,11 @@ import (
 
 // TimerFD is the FileOps of a timerfd file.
 type TimerFD struct {
+	vfs.AnonInode
 	clock      *ktime.Clock // immutable
 	clockID    int32        // immutable
 	realtime   bool         // immutable: expiries are in CLOCK_REALTIME
 	removeHook func()       // immutable; nil for non-realtime clocks
-	nonblock   func() bool  // the file's O_NONBLOCK; set once by Attach
 
 	mu       sync.Mutex
 	armed    bool         // expires is set (the timer was given a value); protected by mu
@@ -87,26 +87,8 @@ func New(clock *ktime.Clock, clockID int32) *TimerFD {
 // ClockID returns the clock the timer was created on.
 func (t *TimerFD) ClockID() int32 { return t.clockID }
 
-// Attach implements vfs.Attacher.
-func (t *TimerFD) Attach(f *vfs.File) { t.nonblock = f.NonBlocking }
-
-func (t *TimerFD) nb() bool { return t.nonblock != nil && t.nonblock() }
-
 // AnonName is the name /proc/<pid>/fd shows: anon_inode:[timerfd].
 func (t *TimerFD) AnonName() string { return "[timerfd]" }
-
-// Attr returns the attributes fstat(2) reports: those of Linux's shared
-// anonymous inode (mode 0600 with no file type, owned by root).
-func (t *TimerFD) Attr() vfs.Attr {
-	return vfs.Attr{Ino: 1, Mode: 0600, Nlink: 1, Blksize: 4096}
-}
-
-// Stream implements vfs.Streamer: no file position (pread gives ESPIPE).
-func (t *TimerFD) Stream() bool { return true }
-
-// Seek implements vfs.Seeker: lseek(2) succeeds and the position stays 0,
-// as Linux's noop_llseek.
-func (t *TimerFD) Seek(vfs.Context, int64, int64, int) (int64, error) { return 0, nil }
 
 // now reads the timer's clock.
 func (t *TimerFD) now() int64 {
@@ -310,7 +292,7 @@ func (t *TimerFD) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error)
 	}()
 	for {
 		t.mu.Lock()
-		if t.ticks == 0 && !t.nb() {
+		if t.ticks == 0 && !t.NonBlock() {
 			t.mu.Unlock()
 			if entry == nil {
 				entry, ch = waiter.NewChannelEntry(waiter.EventIn)

@@ -539,3 +539,22 @@ CASE(epoll_wait_timeout)
 	EQ(sys_epoll_pwait(3, out, 2, 50), 0);
 	CHECK(dual_now_ms() - start >= 49);
 }
+
+/* epoll, eventfd and timerfd files live on the one anonymous inode:
+ * fstat shows mode 0600 with no file type, one link, owned by root. */
+CASE(fstat_anon_inode_files)
+{
+	struct stat st;
+	int fd;
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_eventfd2(0, 0), 4);
+	EQ(sys_timerfd_create(CLOCK_MONOTONIC, 0), 5);
+	for (fd = 3; fd <= 5; fd++) {
+		EQ(sys_fstat(fd, &st), 0);
+		EQ(st.st_mode, 0600);
+		EQ(st.st_nlink, 1);
+		EQ(st.st_uid, 0);
+		EQ(st.st_size, 0);
+	}
+}

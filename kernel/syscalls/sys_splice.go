@@ -295,15 +295,11 @@ func Splice(t *kernel.Task, a *Args) (uintptr, error) {
 	if flags&^spliceFlags != 0 {
 		return 0, abi.EINVAL
 	}
-	in, err := getFile(t, inFd)
+	in, out, err := getFiles(t, inFd, outFd)
 	if err != nil {
 		return 0, err
 	}
 	defer in.DecRef()
-	out, err := getFile(t, outFd)
-	if err != nil {
-		return 0, err
-	}
 	defer out.DecRef()
 	ip, op := pipeOf(in), pipeOf(out)
 	if ip != nil && offIn != 0 || op != nil && offOut != 0 {
@@ -417,15 +413,11 @@ func Tee(t *kernel.Task, a *Args) (uintptr, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	in, err := getFile(t, inFd)
+	in, out, err := getFiles(t, inFd, outFd)
 	if err != nil {
 		return 0, err
 	}
 	defer in.DecRef()
-	out, err := getFile(t, outFd)
-	if err != nil {
-		return 0, err
-	}
 	defer out.DecRef()
 	if !in.Readable() || !out.Writable() {
 		return 0, abi.EBADF
@@ -509,15 +501,11 @@ func copyIO(dst, src *usermem.IO) (int, error) {
 // NULL one means the file position, which moves.
 func CopyFileRange(t *kernel.Task, a *Args) (uintptr, error) {
 	inFd, offIn, outFd, offOut, n, flags := a.Int(0), a.Ptr(1), a.Int(2), a.Ptr(3), uint64(a[4]), a.Uint(5)
-	in, err := getFile(t, inFd)
+	in, out, err := getFiles(t, inFd, outFd)
 	if err != nil {
 		return 0, err
 	}
 	defer in.DecRef()
-	out, err := getFile(t, outFd)
-	if err != nil {
-		return 0, err
-	}
 	defer out.DecRef()
 	var pos, opos int64
 	if offIn != 0 {
@@ -607,4 +595,17 @@ func copyRangeChecks(in *vfs.File, pos int64, out *vfs.File, opos int64, n uint6
 		return 0, abi.EINVAL
 	}
 	return int(min(count, usermem.MaxRWCount)), nil
+}
+
+// getFiles returns the files of two descriptors, in's first (its EBADF
+// wins); the caller drops both references.
+func getFiles(t *kernel.Task, inFd, outFd int32) (in, out *vfs.File, err error) {
+	if in, err = getFile(t, inFd); err != nil {
+		return nil, nil, err
+	}
+	if out, err = getFile(t, outFd); err != nil {
+		in.DecRef()
+		return nil, nil, err
+	}
+	return in, out, nil
 }

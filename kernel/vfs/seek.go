@@ -38,3 +38,20 @@ func SeekSize(cur, off int64, whence int, size, limit int64) (int64, error) {
 	}
 	return n, nil
 }
+
+// SeqSeek computes lseek(2)'s new position for a generated file, as
+// Linux's seq_lseek: SEEK_SET and SEEK_CUR to a position that is not
+// negative; any other whence is EINVAL.
+func SeqSeek(cur, off int64, whence int) (int64, error) {
+	switch whence {
+	case abi.SEEK_SET:
+	case abi.SEEK_CUR:
+		off += cur
+	default:
+		return 0, abi.EINVAL
+	}
+	if off < 0 {
+		return 0, abi.EINVAL
+	}
+	return off, nil
+}

@@ -38,3 +38,24 @@ func TestSeekSize(t *testing.T) {
 		}
 	}
 }
+
+func TestSeqSeek(t *testing.T) {
+	for _, c := range []struct {
+		cur, off int64
+		whence   int
+		want     int64
+		err      error
+	}{
+		{5, 10, abi.SEEK_SET, 10, nil},
+		{5, -1, abi.SEEK_SET, 0, abi.EINVAL},
+		{5, 10, abi.SEEK_CUR, 15, nil},
+		{5, -6, abi.SEEK_CUR, 0, abi.EINVAL},
+		{5, 0, abi.SEEK_END, 0, abi.EINVAL},
+		{5, 0, abi.SEEK_DATA, 0, abi.EINVAL},
+	} {
+		got, err := vfs.SeqSeek(c.cur, c.off, c.whence)
+		if got != c.want || err != c.err {
+			t.Errorf("SeqSeek(cur %d, off %d, whence %d) = %d, %v; want %d, %v", c.cur, c.off, c.whence, got, err, c.want, c.err)
+		}
+	}
+}

@@ -381,17 +381,7 @@ func (s *seqFile) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error
 // Seek implements vfs.Seeker as seq_lseek: SEEK_SET and SEEK_CUR to a
 // non-negative offset.
 func (s *seqFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error) {
-	switch whence {
-	case abi.SEEK_SET:
-	case abi.SEEK_CUR:
-		off += cur
-	default:
-		return 0, abi.EINVAL
-	}
-	if off < 0 {
-		return 0, abi.EINVAL
-	}
-	return off, nil
+	return vfs.SeqSeek(cur, off, whence)
 }
 
 // Release implements vfs.FileOps.

@@ -254,17 +254,7 @@ func (f *attrFile) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, erro
 // Seek implements vfs.Seeker as seq files do: SEEK_SET and SEEK_CUR to a
 // non-negative offset, nothing else.
 func (f *attrFile) Seek(ctx vfs.Context, cur, off int64, whence int) (int64, error) {
-	switch whence {
-	case abi.SEEK_SET:
-	case abi.SEEK_CUR:
-		off += cur
-	default:
-		return 0, abi.EINVAL
-	}
-	if off < 0 {
-		return 0, abi.EINVAL
-	}
-	return off, nil
+	return vfs.SeqSeek(cur, off, whence)
 }
 
 // Release implements vfs.FileOps.

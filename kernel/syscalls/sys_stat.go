@@ -124,25 +124,38 @@ func Fstat(t *kernel.Task, a *Args) (uintptr, error) {
 	return 0, copyOutStat(a.Ptr(1), &at)
 }
 
+// statAt resolves the path at pathAddr for newfstatat and statx (flags
+// AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH, AT_NO_AUTOMOUNT and the
+// AT_STATX_SYNC_* modes; EINVAL for others) and reads its attributes. The
+// caller releases the target.
+func statAt(t *kernel.Task, dirfd int32, pathAddr usermem.Addr, flags int32) (target, vfs.Attr, error) {
+	path, err := copyInPathEmpty(pathAddr, flags)
+	if err != nil {
+		return target{}, vfs.Attr{}, err
+	}
+	if flags&^(abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH|abi.AT_NO_AUTOMOUNT|abi.AT_STATX_SYNC_TYPE) != 0 {
+		return target{}, vfs.Attr{}, abi.EINVAL
+	}
+	tg, err := resolveAt(t, dirfd, path, flags, flags&abi.AT_SYMLINK_NOFOLLOW == 0)
+	if err != nil {
+		return target{}, vfs.Attr{}, err
+	}
+	at, err := tg.attr()
+	if err != nil {
+		tg.release()
+		return target{}, vfs.Attr{}, err
+	}
+	return tg, at, nil
+}
+
 // Newfstatat implements Linux syscall newfstatat(2).
 func Newfstatat(t *kernel.Task, a *Args) (uintptr, error) {
 	dirfd, flags := a.Int(0), a.Int(3)
-	path, err := copyInPathEmpty(a.Ptr(1), flags)
-	if err != nil {
-		return 0, err
-	}
-	if flags&^(abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH|abi.AT_NO_AUTOMOUNT|abi.AT_STATX_SYNC_TYPE) != 0 {
-		return 0, abi.EINVAL
-	}
-	tg, err := resolveAt(t, dirfd, path, flags, flags&abi.AT_SYMLINK_NOFOLLOW == 0)
+	tg, at, err := statAt(t, dirfd, a.Ptr(1), flags)
 	if err != nil {
 		return 0, err
 	}
 	defer tg.release()
-	at, err := tg.attr()
-	if err != nil {
-		return 0, err
-	}
 	return 0, copyOutStat(a.Ptr(2), &at)
 }
 

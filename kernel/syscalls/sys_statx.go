@@ -29,22 +29,11 @@ func Statx(t *kernel.Task, a *Args) (uintptr, error) {
 	if flags&abi.AT_STATX_SYNC_TYPE == abi.AT_STATX_SYNC_TYPE {
 		return 0, abi.EINVAL
 	}
-	path, err := copyInPathEmpty(a.Ptr(1), flags)
-	if err != nil {
-		return 0, err
-	}
-	if flags&^(abi.AT_SYMLINK_NOFOLLOW|abi.AT_EMPTY_PATH|abi.AT_NO_AUTOMOUNT|abi.AT_STATX_SYNC_TYPE) != 0 {
-		return 0, abi.EINVAL
-	}
-	tg, err := resolveAt(t, dirfd, path, flags, flags&abi.AT_SYMLINK_NOFOLLOW == 0)
+	tg, at, err := statAt(t, dirfd, a.Ptr(1), flags)
 	if err != nil {
 		return 0, err
 	}
 	defer tg.release()
-	at, err := tg.attr()
-	if err != nil {
-		return 0, err
-	}
 	stx := statxOf(&at, tg.p, mask)
 	var b [abi.SizeofStatx]byte
 	stx.MarshalTo(b[:])

@@ -118,25 +118,37 @@ func GetXattr(ctx Context, t XattrTarget, name string) ([]byte, error) {
 	return x.GetXattr(ctx, name)
 }
 
-// SetXattr implements setxattr(2) and friends after the name and value
-// were read and the flags checked.
-func SetXattr(ctx Context, t XattrTarget, name string, value []byte, flags uint32) error {
+// xattrForWrite makes the checks setxattr and removexattr share, in
+// Linux's order: a writable mount, permission for the name's namespace,
+// CAP_SYS_ADMIN for security.*, a filesystem that keeps attributes, a
+// name the filesystem knows.
+func xattrForWrite(ctx Context, t XattrTarget, name string) (Xattrer, error) {
 	if err := t.wantWrite(); err != nil {
-		return err
+		return nil, err
 	}
 	c := ctx.Creds()
 	a := t.attr()
 	if err := xattrPermission(c, t, &a, name, MayWrite); err != nil {
-		return err
+		return nil, err
 	}
 	if strings.HasPrefix(name, "security.") && !c.HasCap(abi.CAP_SYS_ADMIN) {
-		return abi.EPERM
+		return nil, abi.EPERM
 	}
 	x, ok := t.xattrer()
 	if !ok {
-		return abi.EOPNOTSUPP
+		return nil, abi.EOPNOTSUPP
 	}
 	if err := xattrResolve(name); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// SetXattr implements setxattr(2) and friends after the name and value
+// were read and the flags checked.
+func SetXattr(ctx Context, t XattrTarget, name string, value []byte, flags uint32) error {
+	x, err := xattrForWrite(ctx, t, name)
+	if err != nil {
 		return err
 	}
 	if name == posixACLAccess || name == posixACLDefault {
@@ -151,22 +163,8 @@ func SetXattr(ctx Context, t XattrTarget, name string, value []byte, flags uint3
 
 // RemoveXattr implements removexattr(2) and friends.
 func RemoveXattr(ctx Context, t XattrTarget, name string) error {
-	if err := t.wantWrite(); err != nil {
-		return err
-	}
-	c := ctx.Creds()
-	a := t.attr()
-	if err := xattrPermission(c, t, &a, name, MayWrite); err != nil {
-		return err
-	}
-	if strings.HasPrefix(name, "security.") && !c.HasCap(abi.CAP_SYS_ADMIN) {
-		return abi.EPERM
-	}
-	x, ok := t.xattrer()
-	if !ok {
-		return abi.EOPNOTSUPP
-	}
-	if err := xattrResolve(name); err != nil {
+	x, err := xattrForWrite(ctx, t, name)
+	if err != nil {
 		return err
 	}
 	if name == posixACLAccess || name == posixACLDefault {

@@ -61,7 +61,7 @@ func (fs *FS) initBlockBitmapLocked(grp uint32, b []byte) error {
 		lo, hi = 0, g.groups-1
 	}
 	for o := lo; o <= hi; o++ {
-		d, err := fs.readDesc(o)
+		d, err := fs.desc(o)
 		if err != nil {
 			return err
 		}
@@ -73,30 +73,67 @@ func (fs *FS) initBlockBitmapLocked(grp uint32, b []byte) error {
 	return nil
 }
 
+// Bits of FS.bitmapsVerified: a bitmap whose checksum matched once is
+// trusted from then on, since every later change of it comes from here
+// (Linux's buffer_verified).
+const (
+	verifiedBlockBitmap = 1 << iota
+	verifiedInodeBitmap
+)
+
+// verified reports whether group grp's bitmap (a verified* bit) has been
+// checked. Preconditions: fs.allocMu is held.
+func (fs *FS) verified(grp uint32, which uint8) bool {
+	return int(grp) < len(fs.bitmapsVerified) && fs.bitmapsVerified[grp]&which != 0
+}
+
+// setVerified records a bitmap whose checksum matched.
+// Preconditions: fs.allocMu is held.
+func (fs *FS) setVerified(grp uint32, which uint8) {
+	if fs.bitmapsVerified == nil {
+		fs.bitmapsVerified = make([]uint8, fs.g.groups)
+	}
+	fs.bitmapsVerified[grp] |= which
+}
+
+// scratch returns the block-sized buffer *p, allocating it on first use:
+// bitmaps are read, changed and written back under allocMu, so one buffer
+// of each kind serves every allocation.
+// Preconditions: fs.allocMu is held.
+func (fs *FS) scratch(p *[]byte) []byte {
+	if *p == nil {
+		*p = fs.newBuf()
+	}
+	return *p
+}
+
 // loadBlockBitmapLocked returns group grp's block bitmap and descriptor,
 // or EBADMSG/EUCLEAN when it cannot be trusted.
 // Preconditions: fs.allocMu is held.
-func (fs *FS) loadBlockBitmapLocked(grp uint32) ([]byte, *groupDesc, error) {
-	d, err := fs.readDesc(grp)
+func (fs *FS) loadBlockBitmapLocked(grp uint32) ([]byte, groupDesc, error) {
+	d, err := fs.desc(grp)
 	if err != nil {
-		return nil, nil, err
+		return nil, d, err
 	}
-	b := fs.newBuf()
+	b := fs.scratch(&fs.blockBitmapBuf)
 	if d.flags&bgBlockUninit != 0 && fs.g.gdtCsum() {
 		if err := fs.initBlockBitmapLocked(grp, b); err != nil {
-			return nil, nil, err
+			return nil, d, err
 		}
 		return b, d, nil
 	}
 	if !fs.checkBlock(d.blockBitmap, 1) {
-		return nil, nil, abi.EUCLEAN
+		return nil, d, abi.EUCLEAN
 	}
 	if err := fs.readBlock(d.blockBitmap, b); err != nil {
-		return nil, nil, err
+		return nil, d, err
 	}
-	if fs.g.metadataCsum() && !fs.csumMatches(d.blockBitmapCsum, fs.blockBitmapCsum(b), gdBlockBitmapCsumHi+2) {
-		fs.logf("ext4_validate_block_bitmap: bg %d: bad block bitmap checksum", grp)
-		return nil, nil, abi.EBADMSG
+	if fs.g.metadataCsum() && !fs.verified(grp, verifiedBlockBitmap) {
+		if !fs.csumMatches(d.blockBitmapCsum, fs.blockBitmapCsum(b), gdBlockBitmapCsumHi+2) {
+			fs.logf("ext4_validate_block_bitmap: bg %d: bad block bitmap checksum", grp)
+			return nil, d, abi.EBADMSG
+		}
+		fs.setVerified(grp, verifiedBlockBitmap)
 	}
 	return b, d, nil
 }
@@ -162,7 +199,7 @@ func (fs *FS) allocBlocks(goal uint64, want uint32, privileged, meta bool) (uint
 			if fs.isBad(grp) {
 				continue
 			}
-			d, err := fs.readDesc(grp)
+			d, err := fs.desc(grp)
 			if err != nil || d.freeBlocks == 0 {
 				continue
 			}
@@ -190,7 +227,7 @@ func (fs *FS) allocBlocks(goal uint64, want uint32, privileged, meta bool) (uint
 				setBit(b, j)
 			}
 			d.freeBlocks -= got
-			if err := fs.storeBlockBitmapLocked(grp, b, d); err != nil {
+			if err := fs.storeBlockBitmapLocked(grp, b, &d); err != nil {
 				return 0, 0, err
 			}
 			fs.freeBlocks -= uint64(got)
@@ -255,7 +292,7 @@ func (fs *FS) freeBlocksRange(blk, n uint64) error {
 			}
 		}
 		d.freeBlocks += freed
-		if err := fs.storeBlockBitmapLocked(grp, b, d); err != nil {
+		if err := fs.storeBlockBitmapLocked(grp, b, &d); err != nil {
 			return err
 		}
 		fs.freeBlocks += uint64(freed)
@@ -268,8 +305,9 @@ func (fs *FS) freeBlocksRange(blk, n uint64) error {
 // loadInodeBitmapLocked returns group grp's inode bitmap.
 // Preconditions: fs.allocMu is held.
 func (fs *FS) loadInodeBitmapLocked(grp uint32, d *groupDesc) ([]byte, error) {
-	b := fs.newBuf()
+	b := fs.scratch(&fs.inodeBitmapBuf)
 	if d.flags&bgInodeUninit != 0 && fs.g.gdtCsum() {
+		clear(b)
 		markBitmapEnd(b, fs.g.inodesPerGroup)
 		return b, nil
 	}
@@ -279,9 +317,12 @@ func (fs *FS) loadInodeBitmapLocked(grp uint32, d *groupDesc) ([]byte, error) {
 	if err := fs.readBlock(d.inodeBitmap, b); err != nil {
 		return nil, err
 	}
-	if fs.g.metadataCsum() && !fs.csumMatches(d.inodeBitmapCsum, fs.inodeBitmapCsum(b), gdInodeBitmapCsumHi+2) {
-		fs.logf("ext4_validate_inode_bitmap: bg %d: bad inode bitmap checksum", grp)
-		return nil, abi.EBADMSG
+	if fs.g.metadataCsum() && !fs.verified(grp, verifiedInodeBitmap) {
+		if !fs.csumMatches(d.inodeBitmapCsum, fs.inodeBitmapCsum(b), gdInodeBitmapCsumHi+2) {
+			fs.logf("ext4_validate_inode_bitmap: bg %d: bad inode bitmap checksum", grp)
+			return nil, abi.EBADMSG
+		}
+		fs.setVerified(grp, verifiedInodeBitmap)
 	}
 	return b, nil
 }
@@ -319,14 +360,14 @@ func (fs *FS) allocInode(parent uint32, isDir bool) (uint32, error) {
 	for pass := 0; pass < 2; pass++ {
 		for k := uint32(0); k < g.groups; k++ {
 			grp := (start + k) % g.groups
-			d, err := fs.readDesc(grp)
+			d, err := fs.desc(grp)
 			if err != nil || d.freeInodes == 0 {
 				continue
 			}
 			if pass == 0 && isDir && parent == rootIno && uint64(d.freeInodes) < avgFree {
 				continue
 			}
-			b, err := fs.loadInodeBitmapLocked(grp, d)
+			b, err := fs.loadInodeBitmapLocked(grp, &d)
 			if err != nil {
 				continue
 			}
@@ -346,10 +387,10 @@ func (fs *FS) allocInode(parent uint32, isDir bool) (uint32, error) {
 				if err != nil {
 					continue
 				}
-				if err := fs.storeBlockBitmapLocked(grp, bb, bd); err != nil {
+				if err := fs.storeBlockBitmapLocked(grp, bb, &bd); err != nil {
 					return 0, err
 				}
-				d, _ = fs.readDesc(grp)
+				d, _ = fs.desc(grp)
 			}
 			setBit(b, idx)
 			d.freeInodes--
@@ -360,7 +401,7 @@ func (fs *FS) allocInode(parent uint32, isDir bool) (uint32, error) {
 			if g.gdtCsum() && idx+1 > g.inodesPerGroup-d.itableUnused {
 				d.itableUnused = g.inodesPerGroup - idx - 1
 			}
-			if err := fs.storeInodeBitmapLocked(grp, b, d); err != nil {
+			if err := fs.storeInodeBitmapLocked(grp, b, &d); err != nil {
 				return 0, err
 			}
 			fs.freeInodes--
@@ -390,11 +431,11 @@ func (fs *FS) freeInode(ino uint32, isDir bool) error {
 	g := fs.g
 	grp := (ino - 1) / g.inodesPerGroup
 	idx := (ino - 1) % g.inodesPerGroup
-	d, err := fs.readDesc(grp)
+	d, err := fs.desc(grp)
 	if err != nil {
 		return err
 	}
-	b, err := fs.loadInodeBitmapLocked(grp, d)
+	b, err := fs.loadInodeBitmapLocked(grp, &d)
 	if err != nil {
 		return err
 	}
@@ -409,5 +450,5 @@ func (fs *FS) freeInode(ino uint32, isDir bool) error {
 		d.usedDirs--
 		fs.dirsCount--
 	}
-	return fs.storeInodeBitmapLocked(grp, b, d)
+	return fs.storeInodeBitmapLocked(grp, b, &d)
 }

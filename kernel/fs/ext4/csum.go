@@ -13,17 +13,27 @@ func crc32c(crc uint32, p []byte) uint32 {
 	return ^crc32.Update(^crc, castagnoli, p)
 }
 
-func crc32cU32(crc, v uint32) uint32 {
-	var b [4]byte
-	binary.LittleEndian.PutUint32(b[:], v)
-	return crc32c(crc, b[:])
+// crc32cU32 continues crc over v's four little-endian bytes. Short inputs
+// go byte by byte through the table: a slice handed to crc32.Update
+// escapes (it dispatches through a function value), and these run for
+// every inode and descriptor written.
+func crc32cU32(crc, v uint32) uint32 { return crc32cBytes(crc, uint64(v), 4) }
+
+// crc32cZeros continues crc over n zero bytes (n <= 8), the stand-in for
+// a checksum field while the checksum is computed.
+func crc32cZeros(crc uint32, n int) uint32 { return crc32cBytes(crc, 0, n) }
+
+// crc32cBytes continues crc over the low n bytes of v, least significant
+// first.
+func crc32cBytes(crc uint32, v uint64, n int) uint32 {
+	for range n {
+		crc = castagnoli[byte(crc)^byte(v)] ^ crc>>8
+		v >>= 8
+	}
+	return crc
 }
 
-func crc32cU64(crc uint32, v uint64) uint32 {
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], v)
-	return crc32c(crc, b[:])
-}
+func crc32cU64(crc uint32, v uint64) uint32 { return crc32cBytes(crc, v, 8) }
 
 // crc16Table is the reflected table of the CRC-16 polynomial 0x8005, used
 // by the group descriptor checksums of gdt_csum filesystems.

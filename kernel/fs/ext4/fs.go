@@ -86,6 +86,16 @@ type FS struct {
 	dirsCount  uint64   // protected by allocMu
 	lastGroup  uint32   // allocation rotor for directories; protected by allocMu
 	badBitmaps []uint32 // groups whose bitmap failed its checksum; protected by allocMu
+	// descs is the decoded group descriptor table (see desc); its
+	// location fields never change after mount. Protected by allocMu.
+	descs []groupDesc
+	// bitmapsVerified holds each group's verified* bits.
+	bitmapsVerified []uint8 // protected by allocMu
+	// blockBitmapBuf and inodeBitmapBuf hold the bitmap being changed.
+	blockBitmapBuf, inodeBitmapBuf []byte // protected by allocMu
+	// inodeTables is each group's first inode table block, for lookups
+	// that do not take allocMu; immutable after mount.
+	inodeTables []uint64
 
 	itableMu sync.Mutex
 
@@ -383,7 +393,7 @@ func (fs *FS) checkFeatures(g *geometry, raw []byte, opts mountOpts) error {
 func (fs *FS) countFree() error {
 	var fb, fi, dirs uint64
 	for grp := uint32(0); grp < fs.g.groups; grp++ {
-		d, err := fs.readDesc(grp)
+		d, err := fs.desc(grp)
 		if err != nil {
 			return err
 		}

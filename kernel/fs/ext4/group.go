@@ -45,9 +45,9 @@ type groupDesc struct {
 	raw             []byte // the on-disk bytes, descSize long
 }
 
-// readDesc reads and decodes group grp's descriptor. It does not verify
-// the checksum (checkDescs does at mount).
-func (fs *FS) readDesc(grp uint32) (*groupDesc, error) {
+// loadDesc reads and decodes group grp's descriptor from the device. It
+// does not verify the checksum (checkDescs does at mount).
+func (fs *FS) loadDesc(grp uint32) (*groupDesc, error) {
 	if grp >= fs.g.groups {
 		return nil, abi.EUCLEAN
 	}
@@ -56,6 +56,18 @@ func (fs *FS) readDesc(grp uint32) (*groupDesc, error) {
 		return nil, err
 	}
 	return fs.decodeDesc(raw), nil
+}
+
+// desc returns a copy of group grp's descriptor from the table checkDescs
+// loaded at mount; a change takes effect through writeDescLocked. Like
+// Linux's s_group_desc buffers, the table is the descriptors' one
+// in-memory copy, so allocation never decodes them again.
+// Preconditions: fs.allocMu is held, or the filesystem is being mounted.
+func (fs *FS) desc(grp uint32) (groupDesc, error) {
+	if grp >= uint32(len(fs.descs)) {
+		return groupDesc{}, abi.EUCLEAN
+	}
+	return fs.descs[grp], nil
 }
 
 func (fs *FS) decodeDesc(raw []byte) *groupDesc {
@@ -89,7 +101,7 @@ func (fs *FS) descCsum(grp uint32, raw []byte) uint16 {
 	if fs.g.metadataCsum() {
 		c := crc32cU32(fs.g.csumSeed, grp)
 		c = crc32c(c, raw[:gdChecksum])
-		c = crc32c(c, []byte{0, 0})
+		c = crc32cZeros(c, 2)
 		if len(raw) > gdChecksum+2 {
 			c = crc32c(c, raw[gdChecksum+2:])
 		}
@@ -109,7 +121,7 @@ func (fs *FS) descCsum(grp uint32, raw []byte) uint16 {
 // writeDesc encodes d into its raw bytes, updates the checksum and writes
 // it. Preconditions: fs.allocMu is held.
 func (fs *FS) writeDescLocked(grp uint32, d *groupDesc) error {
-	raw := d.raw
+	raw := d.raw // shared with fs.descs[grp]: allocMu serialises its writers
 	put16(raw, gdFreeBlocksLo, uint16(d.freeBlocks))
 	put16(raw, gdFreeInodesLo, uint16(d.freeInodes))
 	put16(raw, gdUsedDirsLo, uint16(d.usedDirs))
@@ -128,18 +140,25 @@ func (fs *FS) writeDescLocked(grp uint32, d *groupDesc) error {
 	if fs.g.gdtCsum() {
 		put16(raw, gdChecksum, fs.descCsum(grp, raw))
 	}
-	return fs.writeAt(raw, fs.g.descLocation(grp))
+	if err := fs.writeAt(raw, fs.g.descLocation(grp)); err != nil {
+		return err
+	}
+	fs.descs[grp] = *d
+	return nil
 }
 
 // checkDescs validates every group descriptor at mount, as Linux's
 // ext4_check_descriptors does: bitmaps and inode tables inside the
 // filesystem, and checksums (a bad checksum refuses read-write mounts
-// only).
+// only). It loads the descriptor table (fs.descs) and the inode table
+// locations.
 func (fs *FS) checkDescs(readOnly bool) error {
 	g := fs.g
 	itBlocks := uint64(g.inodesPerGroup) * uint64(g.inodeSize) / uint64(g.blockSize)
+	descs := make([]groupDesc, g.groups)
+	itables := make([]uint64, g.groups)
 	for grp := uint32(0); grp < g.groups; grp++ {
-		d, err := fs.readDesc(grp)
+		d, err := fs.loadDesc(grp)
 		if err != nil {
 			fs.logf("ext4_check_descriptors: can't read group descriptor %d", grp)
 			return err
@@ -168,6 +187,9 @@ func (fs *FS) checkDescs(readOnly bool) error {
 				return abi.EUCLEAN
 			}
 		}
+		descs[grp] = *d
+		itables[grp] = d.inodeTable
 	}
+	fs.descs, fs.inodeTables = descs, itables
 	return nil
 }

@@ -122,11 +122,10 @@ func (fs *FS) inodeLoc(ino uint32) (int64, error) {
 	}
 	grp := (ino - 1) / fs.g.inodesPerGroup
 	idx := (ino - 1) % fs.g.inodesPerGroup
-	d, err := fs.readDesc(grp)
-	if err != nil {
-		return 0, err
+	if grp >= uint32(len(fs.inodeTables)) {
+		return 0, abi.EUCLEAN
 	}
-	return int64(d.inodeTable)<<fs.g.logBlockSize + int64(idx)*int64(fs.g.inodeSize), nil
+	return int64(fs.inodeTables[grp])<<fs.g.logBlockSize + int64(idx)*int64(fs.g.inodeSize), nil
 }
 
 // iget returns inode ino, from the cache or the disk. A deleted inode
@@ -367,15 +366,14 @@ func (i *inode) csum() uint32 { return i.fs.recordCsum(i.ino, i.raw) }
 // with the checksum fields taken as zero, seeded with the inode number
 // and generation.
 func (fs *FS) recordCsum(ino uint32, raw []byte) uint32 {
-	var zero [2]byte
 	c := crc32cU32(crc32cU32(fs.g.csumSeed, ino), le32(raw, iGeneration))
 	c = crc32c(c, raw[:iChecksumLo])
-	c = crc32c(c, zero[:])
+	c = crc32cZeros(c, 2)
 	c = crc32c(c, raw[iChecksumLo+2:goodOldInodeSize])
 	if fs.g.inodeSize > goodOldInodeSize {
 		c = crc32c(c, raw[goodOldInodeSize:iChecksumHi])
 		if fs.recordHasCsumHi(raw) {
-			c = crc32c(c, zero[:])
+			c = crc32cZeros(c, 2)
 			c = crc32c(c, raw[iChecksumHi+2:])
 		} else {
 			c = crc32c(c, raw[iChecksumHi:])

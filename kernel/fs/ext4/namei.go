@@ -90,7 +90,9 @@ func (i *inode) dropNew(ctx vfs.Context) {
 	i.mu.Unlock()
 }
 
-// create makes a new inode of any type in directory dir under name.
+// create makes a new inode of any type in directory dir under name. The
+// VFS has looked name up under its directory lock and found it absent, so,
+// as in Linux, the directory is not searched again before the insert.
 func (dir *inode) create(ctx vfs.Context, name string, o vfs.CreateOpts, target string) (*inode, error) {
 	fs := dir.fs
 	if fs.readOnly() {
@@ -111,11 +113,6 @@ func (dir *inode) create(ctx vfs.Context, name string, o vfs.CreateOpts, target 
 	defer dir.mu.Unlock()
 	if dir.dead || dir.d.links == 0 {
 		return nil, abi.ENOENT
-	}
-	if _, err := dir.lookupLocked(name); err == nil {
-		return nil, abi.EEXIST
-	} else if err != abi.ENOENT {
-		return nil, err
 	}
 	if isDir && dir.d.links >= linkMax && !fs.g.hasRoCompat(roCompatDirNlink) {
 		return nil, abi.EMLINK

@@ -280,18 +280,29 @@ static int copy_data(const struct fsops *from, const char *src, long in, const s
 	return 0;
 }
 
+static void finish(const struct fsops *from, const char *src, const struct fsops *to,
+		   const char *dst, long fd, const struct xstat *st, int mode_set);
+
+/* copy_file copies a regular file and finishes it through its open
+ * descriptor. A file this copy created keeps the mode it was created with
+ * when that is already the source's (the image's umask is 0): no chmod. */
 static int copy_file(const struct fsops *from, const char *src, const struct fsops *to,
 		     const char *dst, const struct xstat *st)
 {
+	struct xstat got;
 	long in, out, r;
-	int ret;
+	int ret, created = 1;
 
 	in = from->open(src, O_RDONLY | O_NOFOLLOW, 0);
 	if (in < 0) {
 		fail("cannot open", from, src, in);
 		return -1;
 	}
-	out = to->open(dst, O_WRONLY | O_CREAT | O_TRUNC, st->mode & 0777);
+	out = to->open(dst, O_WRONLY | O_CREAT | O_EXCL, st->mode & 0777);
+	if (out == -EEXIST) {
+		created = 0;
+		out = to->open(dst, O_WRONLY | O_CREAT | O_TRUNC, st->mode & 0777);
+	}
 	if (out < 0) {
 		fail("cannot create", to, dst, out);
 		from->close(in);
@@ -299,6 +310,9 @@ static int copy_file(const struct fsops *from, const char *src, const struct fso
 	}
 	ret = copy_data(from, src, in, to, dst, out, st);
 	from->close(in);
+	if (ret == 0)
+		finish(from, src, to, dst, out, st,
+		       created && to->fstat(out, &got) == 0 && (got.mode & 07777) == (st->mode & 07777));
 	r = to->close(out);
 	if (r < 0 && ret == 0) {
 		fail("cannot write", to, dst, r);
@@ -355,14 +369,16 @@ static void copy_xattrs(const struct fsops *from, const char *src, const struct 
 }
 
 /* finish gives a copy its owner, attributes, mode and times, in the order
- * that keeps each: chown clears set-id bits, so the mode comes after it. */
+ * that keeps each: chown clears set-id bits, so the mode comes after it.
+ * It works on fd when the copy is open (fd >= 0), else on the path; with
+ * mode_set the copy already has the source's mode. */
 static void finish(const struct fsops *from, const char *src, const struct fsops *to,
-		   const char *dst, const struct xstat *st)
+		   const char *dst, long fd, const struct xstat *st, int mode_set)
 {
 	long r;
 
 	if (opt.uid != -1 || opt.gid != -1) {
-		r = to->lchown(dst, opt.uid, opt.gid);
+		r = fd >= 0 ? to->fchown(fd, opt.uid, opt.gid) : to->lchown(dst, opt.uid, opt.gid);
 		if (r < 0)
 			fail("cannot change the owner of", to, dst, r);
 	}
@@ -372,12 +388,12 @@ static void finish(const struct fsops *from, const char *src, const struct fsops
 		if (r < 0)
 			fail("cannot set the SELinux context of", to, dst, r);
 	}
-	if (!S_ISLNK(st->mode)) {
-		r = to->chmod(dst, st->mode & 07777);
+	if (!S_ISLNK(st->mode) && !(mode_set && (st->mode & 07000) == 0)) {
+		r = fd >= 0 ? to->fchmod(fd, st->mode & 07777) : to->chmod(dst, st->mode & 07777);
 		if (r < 0)
 			fail("cannot change the mode of", to, dst, r);
 	}
-	r = to->utimens(dst, st);
+	r = fd >= 0 ? to->futimens(fd, st) : to->utimens(dst, st);
 	if (r < 0)
 		fail("cannot set the times of", to, dst, r);
 }
@@ -446,7 +462,7 @@ static void copy_one(const struct fsops *from, const char *src, const struct fso
 			return;
 		}
 		copy_dir_contents(from, src, to, dst);
-		finish(from, src, to, dst, &st);
+		finish(from, src, to, dst, -1, &st, 0);
 		break;
 	case S_IFREG:
 		if (st.nlink > 1 && (first = link_find(&st)) != NULL) {
@@ -457,7 +473,6 @@ static void copy_one(const struct fsops *from, const char *src, const struct fso
 		}
 		if (copy_file(from, src, to, dst, &st) < 0)
 			return;
-		finish(from, src, to, dst, &st);
 		if (st.nlink > 1)
 			link_add(&st, dst);
 		break;
@@ -473,7 +488,7 @@ static void copy_one(const struct fsops *from, const char *src, const struct fso
 			fail("cannot create symbolic link", to, dst, r);
 			return;
 		}
-		finish(from, src, to, dst, &st);
+		finish(from, src, to, dst, -1, &st, 0);
 		break;
 	default:
 		break_progress_line();

@@ -15,26 +15,43 @@
 /* Host side: libc, with errno folded into the result. */
 static long neg(long r) { return r < 0 ? -errno : r; }
 
+/* h_xstat fills x from a stat. */
+static void h_xstat(const struct stat *s, struct xstat *x)
+{
+	x->mode = s->st_mode;
+	x->uid = s->st_uid;
+	x->gid = s->st_gid;
+	x->nlink = s->st_nlink;
+	x->dev = s->st_dev;
+	x->ino = s->st_ino;
+	x->size = s->st_size;
+	x->blocks = s->st_blocks;
+	x->atime_sec = s->st_atim.tv_sec;
+	x->atime_nsec = s->st_atim.tv_nsec;
+	x->mtime_sec = s->st_mtim.tv_sec;
+	x->mtime_nsec = s->st_mtim.tv_nsec;
+}
+
 static long h_lstat(const char *p, struct xstat *x)
 {
 	struct stat st;
 
 	if (lstat(p, &st) < 0)
 		return -errno;
-	x->mode = st.st_mode;
-	x->uid = st.st_uid;
-	x->gid = st.st_gid;
-	x->nlink = st.st_nlink;
-	x->dev = st.st_dev;
-	x->ino = st.st_ino;
-	x->size = st.st_size;
-	x->blocks = st.st_blocks;
-	x->atime_sec = st.st_atim.tv_sec;
-	x->atime_nsec = st.st_atim.tv_nsec;
-	x->mtime_sec = st.st_mtim.tv_sec;
-	x->mtime_nsec = st.st_mtim.tv_nsec;
+	h_xstat(&st, x);
 	return 0;
 }
+
+static long h_fstat(long fd, struct xstat *x)
+{
+	struct stat st;
+
+	if (fstat((int)fd, &st) < 0)
+		return -errno;
+	h_xstat(&st, x);
+	return 0;
+}
+
 static long h_open(const char *p, int f, int m) { return neg(open(p, f | O_CLOEXEC, m)); }
 static long h_read(long fd, void *b, long n) { return neg(read((int)fd, b, n)); }
 static long h_write(long fd, const void *b, long n) { return neg(write((int)fd, b, n)); }
@@ -54,6 +71,16 @@ static long h_utimens(const char *p, const struct xstat *x)
 	struct timespec ts[2] = { { x->atime_sec, x->atime_nsec }, { x->mtime_sec, x->mtime_nsec } };
 
 	return neg(utimensat(AT_FDCWD, p, ts, AT_SYMLINK_NOFOLLOW));
+}
+
+static long h_fchown(long fd, long u, long g) { return neg(fchown((int)fd, (uid_t)u, (gid_t)g)); }
+static long h_fchmod(long fd, int m) { return neg(fchmod((int)fd, m)); }
+
+static long h_futimens(long fd, const struct xstat *x)
+{
+	struct timespec ts[2] = { { x->atime_sec, x->atime_nsec }, { x->mtime_sec, x->mtime_nsec } };
+
+	return neg(futimens((int)fd, ts));
 }
 
 static long h_llistxattr(const char *p, char *l, long n) { return neg(llistxattr(p, l, n)); }
@@ -93,6 +120,7 @@ static void h_closedir(void *dir) { closedir(dir); }
 const struct fsops host_fsops = {
 	.is_lkl = 0,
 	.lstat = h_lstat,
+	.fstat = h_fstat,
 	.open = h_open,
 	.read = h_read,
 	.write = h_write,
@@ -107,6 +135,9 @@ const struct fsops host_fsops = {
 	.lchown = h_lchown,
 	.chmod = h_chmod,
 	.utimens = h_utimens,
+	.fchown = h_fchown,
+	.fchmod = h_fchmod,
+	.futimens = h_futimens,
 	.llistxattr = h_llistxattr,
 	.lgetxattr = h_lgetxattr,
 	.lsetxattr = h_lsetxattr,
@@ -116,27 +147,43 @@ const struct fsops host_fsops = {
 };
 
 /* liblinux side: the lkl_sys_* calls already return -errno. */
+/* l_xstat fills x from a stat. */
+static void l_xstat(const struct lkl_stat *s, struct xstat *x)
+{
+	x->mode = s->st_mode;
+	x->uid = s->st_uid;
+	x->gid = s->st_gid;
+	x->nlink = s->st_nlink;
+	x->dev = s->st_dev;
+	x->ino = s->st_ino;
+	x->size = s->st_size;
+	x->blocks = s->st_blocks;
+	x->atime_sec = s->lkl_st_atime;
+	x->atime_nsec = (long long)s->st_atime_nsec;
+	x->mtime_sec = s->lkl_st_mtime;
+	x->mtime_nsec = (long long)s->st_mtime_nsec;
+}
+
 static long l_lstat(const char *p, struct xstat *x)
 {
 	struct lkl_stat st;
 	long r = lkl_sys_lstat(p, &st);
 
-	if (r < 0)
-		return r;
-	x->mode = st.st_mode;
-	x->uid = st.st_uid;
-	x->gid = st.st_gid;
-	x->nlink = st.st_nlink;
-	x->dev = st.st_dev;
-	x->ino = st.st_ino;
-	x->size = st.st_size;
-	x->blocks = st.st_blocks;
-	x->atime_sec = st.lkl_st_atime;
-	x->atime_nsec = (long long)st.st_atime_nsec;
-	x->mtime_sec = st.lkl_st_mtime;
-	x->mtime_nsec = (long long)st.st_mtime_nsec;
-	return 0;
+	if (r == 0)
+		l_xstat(&st, x);
+	return r;
 }
+
+static long l_fstat(long fd, struct xstat *x)
+{
+	struct lkl_stat st;
+	long r = lkl_sys_fstat(fd, &st);
+
+	if (r == 0)
+		l_xstat(&st, x);
+	return r;
+}
+
 /* l_open takes the host's O_* flags and passes Linux's generic values. */
 static long l_open(const char *p, int f, int m)
 {
@@ -178,6 +225,16 @@ static long l_utimens(const char *p, const struct xstat *x)
 	return lkl_sys_utimensat(LKL_AT_FDCWD, p, ts, LKL_AT_SYMLINK_NOFOLLOW);
 }
 
+static long l_fchown(long fd, long u, long g) { return lkl_sys_fchown(fd, u, g); }
+static long l_fchmod(long fd, int m) { return lkl_sys_fchmod(fd, m); }
+
+static long l_futimens(long fd, const struct xstat *x)
+{
+	struct __lkl__kernel_timespec ts[2] = { { x->atime_sec, x->atime_nsec }, { x->mtime_sec, x->mtime_nsec } };
+
+	return lkl_sys_utimensat(fd, NULL, ts, 0);
+}
+
 static long l_llistxattr(const char *p, char *l, long n) { return lkl_sys_llistxattr(p, l, n); }
 static long l_lgetxattr(const char *p, const char *name, void *v, long n)
 {
@@ -214,6 +271,7 @@ static void l_closedir(void *dir) { lkl_closedir(dir); }
 const struct fsops lkl_fsops = {
 	.is_lkl = 1,
 	.lstat = l_lstat,
+	.fstat = l_fstat,
 	.open = l_open,
 	.read = l_read,
 	.write = l_write,
@@ -228,6 +286,9 @@ const struct fsops lkl_fsops = {
 	.lchown = l_lchown,
 	.chmod = l_chmod,
 	.utimens = l_utimens,
+	.fchown = l_fchown,
+	.fchmod = l_fchmod,
+	.futimens = l_futimens,
 	.llistxattr = l_llistxattr,
 	.lgetxattr = l_lgetxattr,
 	.lsetxattr = l_lsetxattr,

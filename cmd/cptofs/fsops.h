@@ -19,6 +19,7 @@ struct xstat {
 struct fsops {
 	int is_lkl;
 	long (*lstat)(const char *path, struct xstat *st);
+	long (*fstat)(long fd, struct xstat *st);
 	long (*open)(const char *path, int flags, int mode);
 	long (*read)(long fd, void *buf, long n);
 	long (*write)(long fd, const void *buf, long n);
@@ -33,6 +34,10 @@ struct fsops {
 	long (*lchown)(const char *path, long uid, long gid);
 	long (*chmod)(const char *path, int mode);
 	long (*utimens)(const char *path, const struct xstat *st);
+	/* The same three on an open file: no second path walk. */
+	long (*fchown)(long fd, long uid, long gid);
+	long (*fchmod)(long fd, int mode);
+	long (*futimens)(long fd, const struct xstat *st);
 	long (*llistxattr)(const char *path, char *list, long n);
 	long (*lgetxattr)(const char *path, const char *name, void *val, long n);
 	long (*lsetxattr)(const char *path, const char *name, const void *val, long n);

@@ -210,10 +210,22 @@ static void row(const char *what, double host_s, double lkl_s, const char *unit,
 
 static void quiet(const char *s, int n) { (void)s; (void)n; }
 
+static double min2(double a, double b) { return a < b ? a : b; }
+
+/* Each figure is the best of RUNS runs, host and liblinux alternating, and
+ * the thread scaling the best of PAR_RUNS: on a shared virtual machine a
+ * single run can land while the hypervisor gives both threads one core
+ * (plain C loops then scale 1.0x as well), and the best run is the one
+ * that measures the code rather than the neighbours. */
+#define RUNS 3
+#define PAR_RUNS 5
+
 int main(void)
 {
-	double hw, hr, lw, lr, hf, lf, hp, lp, l1, l2, h1, h2;
+	double hw = 1e9, hr = 1e9, lw = 1e9, lr = 1e9, hf = 1e9, lf = 1e9, hp = 1e9, lp = 1e9;
+	double l1 = 1e9, l2 = 1e9, h1 = 1e9, h2 = 1e9, w, r;
 	const int nfiles = 50000, npar = 20000;
+	int i;
 
 	memset(chunk, 'x', sizeof(chunk));
 	snprintf(host_root, sizeof(host_root), "/dev/shm/liblinux-bench-XXXXXX");
@@ -224,18 +236,26 @@ int main(void)
 		die("boot");
 	lkl_sys_mkdir("/bench", 0755);
 
-	seq(&host, &hw, &hr);
-	seq(&lkl, &lw, &lr);
-	hf = files(&host, host.root, nfiles);
-	lf = files(&lkl, lkl.root, nfiles);
-	hp = pipes(&host);
-	lp = pipes(&lkl);
-	h1 = parallel(&host, 1, npar);
-	h2 = parallel(&host, 2, npar);
-	l1 = parallel(&lkl, 1, npar);
-	l2 = parallel(&lkl, 2, npar);
+	for (i = 0; i < RUNS; i++) {
+		seq(&host, &w, &r);
+		hw = min2(hw, w);
+		hr = min2(hr, r);
+		seq(&lkl, &w, &r);
+		lw = min2(lw, w);
+		lr = min2(lr, r);
+		hf = min2(hf, files(&host, host.root, nfiles));
+		lf = min2(lf, files(&lkl, lkl.root, nfiles));
+		hp = min2(hp, pipes(&host));
+		lp = min2(lp, pipes(&lkl));
+	}
+	for (i = 0; i < PAR_RUNS; i++) {
+		h1 = min2(h1, parallel(&host, 1, npar));
+		h2 = min2(h2, parallel(&host, 2, npar));
+		l1 = min2(l1, parallel(&lkl, 1, npar));
+		l2 = min2(l2, parallel(&lkl, 2, npar));
+	}
 
-	printf("%-42s %15s %15s %8s\n", "benchmark", "liblinux", "host", "ratio");
+	printf("%-42s %15s %15s %8s\n", "benchmark (best of 3; threads 5)", "liblinux", "host", "ratio");
 	row("sequential write 256 MiB, 64 KiB calls", hw, lw, "MB/s", SEQ_SIZE / 1e6);
 	row("sequential read 256 MiB, 64 KiB calls", hr, lr, "MB/s", SEQ_SIZE / 1e6);
 	row("create+stat+unlink 50,000 files", hf, lf, "op/s", nfiles * 3.0);

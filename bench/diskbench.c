@@ -16,9 +16,10 @@
  * is read once before it is measured: all figures are warm for the host
  * page cache, on both sides. liblinux's own cache starts cold (a fresh
  * mount; the kernel runs with mem=256M, as cptofs does). Each figure is
- * the best of several runs: five for the reads, two for the writes, three for the tree copy. The
- * images are made by mkfs.ext4 with its defaults for their size (1 KiB
- * blocks), and checked with e2fsck -fn after liblinux wrote them.
+ * the best of several runs: five for the reads, two for the writes and
+ * three for the tree copy. The images are made by mkfs.ext4 with its
+ * defaults for their size (1 KiB blocks), and checked with e2fsck -fn
+ * after liblinux wrote them.
  * Ratios are host time / liblinux time: higher is better for liblinux.
  * The load average is printed before and after: other work on the
  * machine moves the figures.

@@ -8,10 +8,12 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <pthread.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -203,12 +205,110 @@ static double parallel(struct ops *o, int threads, int n)
 	return t0;
 }
 
+static void quiet(const char *s, int n) { (void)s; (void)n; }
+
+/*
+ * The machine's own ceiling for the thread scaling: the same work in
+ * separate processes, each with its own liblinux (or its own host
+ * directory), which share nothing but the cores, caches and memory. A
+ * child boots, says "ready" on stdout, waits for the start byte on stdin,
+ * runs files() in its directory and prints its time.
+ */
+static int child(const char *side, const char *dir, int n)
+{
+	char c;
+	double t;
+
+	if (!strcmp(side, "liblinux")) {
+		lkl_host_ops.print = quiet;
+		if (lkl_init(&lkl_host_ops) < 0 || lkl_start_kernel("mem=1G") < 0)
+			die("boot");
+		lkl_sys_mkdir(lkl.root, 0755);
+		lkl_sys_mkdir(dir, 0700);
+	}
+	printf("ready\n");
+	fflush(stdout);
+	if (read(0, &c, 1) != 1)
+		die("start");
+	t = files(!strcmp(side, "liblinux") ? &lkl : &host, dir, n);
+	printf("%.9f\n", t);
+	fflush(stdout);
+	if (!strcmp(side, "liblinux")) {
+		lkl_sys_halt();
+		lkl_cleanup();
+	}
+	return 0;
+}
+
+extern char **environ;
+
+/* procs runs files() in k child processes at once and returns the longest
+ * child's time. */
+static double procs(const char *side, int k, int n)
+{
+	int go[2], out[2], i;
+	pid_t pid[2];
+	double t = 0, ti;
+	char dir[160], nbuf[16];
+	FILE *f;
+
+	if (pipe(go) != 0 || pipe(out) != 0)
+		die("pipe");
+	snprintf(nbuf, sizeof(nbuf), "%d", n);
+	for (i = 0; i < k; i++) {
+		posix_spawn_file_actions_t fa;
+		char *argv[] = { "fsbench", "child", (char *)side, dir, nbuf, NULL };
+
+		if (!strcmp(side, "liblinux"))
+			snprintf(dir, sizeof(dir), "/bench/c%d", i);
+		else
+			snprintf(dir, sizeof(dir), "%s/c%d", host_root, i);
+		if (strcmp(side, "liblinux") && mkdir(dir, 0700) != 0)
+			die("mkdir");
+		posix_spawn_file_actions_init(&fa);
+		posix_spawn_file_actions_adddup2(&fa, go[0], 0);
+		posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+		posix_spawn_file_actions_addclose(&fa, go[1]);
+		posix_spawn_file_actions_addclose(&fa, out[0]);
+		if (posix_spawn(&pid[i], "/proc/self/exe", &fa, NULL, argv, environ) != 0)
+			die("spawn");
+		posix_spawn_file_actions_destroy(&fa);
+	}
+	close(go[0]);
+	close(out[1]);
+	f = fdopen(out[0], "r");
+	for (i = 0; i < k; i++) {
+		char word[16];
+
+		if (fscanf(f, "%15s", word) != 1 || strcmp(word, "ready"))
+			die("child boot");
+	}
+	if (write(go[1], "gg", k) != k)
+		die("start");
+	close(go[1]);
+	for (i = 0; i < k; i++) {
+		if (fscanf(f, "%lf", &ti) != 1)
+			die("child result");
+		t = ti > t ? ti : t;
+	}
+	fclose(f);
+	for (i = 0; i < k; i++) {
+		int st;
+
+		if (waitpid(pid[i], &st, 0) != pid[i] || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			die("child");
+		if (strcmp(side, "liblinux")) {
+			snprintf(dir, sizeof(dir), "%s/c%d", host_root, i);
+			rmdir(dir);
+		}
+	}
+	return t;
+}
+
 static void row(const char *what, double host_s, double lkl_s, const char *unit, double amount)
 {
 	printf("%-42s %10.1f %s %10.1f %s %7.2fx\n", what, amount / lkl_s, unit, amount / host_s, unit, host_s / lkl_s);
 }
-
-static void quiet(const char *s, int n) { (void)s; (void)n; }
 
 static double min2(double a, double b) { return a < b ? a : b; }
 
@@ -220,13 +320,16 @@ static double min2(double a, double b) { return a < b ? a : b; }
 #define RUNS 3
 #define PAR_RUNS 5
 
-int main(void)
+int main(int argc, char **argv)
 {
 	double hw = 1e9, hr = 1e9, lw = 1e9, lr = 1e9, hf = 1e9, lf = 1e9, hp = 1e9, lp = 1e9;
 	double l1 = 1e9, l2 = 1e9, h1 = 1e9, h2 = 1e9, w, r;
 	const int nfiles = 50000, npar = 20000;
+	double p1 = 1e9, p2 = 1e9, q1 = 1e9, q2 = 1e9;
 	int i;
 
+	if (argc == 5 && !strcmp(argv[1], "child"))
+		return child(argv[2], argv[3], atoi(argv[4]));
 	memset(chunk, 'x', sizeof(chunk));
 	snprintf(host_root, sizeof(host_root), "/dev/shm/liblinux-bench-XXXXXX");
 	if (!mkdtemp(host_root))
@@ -253,6 +356,10 @@ int main(void)
 		h2 = min2(h2, parallel(&host, 2, npar));
 		l1 = min2(l1, parallel(&lkl, 1, npar));
 		l2 = min2(l2, parallel(&lkl, 2, npar));
+		q1 = min2(q1, procs("host", 1, npar));
+		q2 = min2(q2, procs("host", 2, npar));
+		p1 = min2(p1, procs("liblinux", 1, npar));
+		p2 = min2(p2, procs("liblinux", 2, npar));
 	}
 
 	printf("%-42s %15s %15s %8s\n", "benchmark (best of 3; threads 5)", "liblinux", "host", "ratio");
@@ -261,6 +368,7 @@ int main(void)
 	row("create+stat+unlink 50,000 files", hf, lf, "op/s", nfiles * 3.0);
 	row("pipe 512 MiB, 64 KiB writes", hp, lp, "MB/s", PIPE_TOTAL / 1e6);
 	printf("%-42s %13.2fx %13.2fx\n", "2 threads / 1 thread, separate dirs", 2 * l1 / l2, 2 * h1 / h2);
+	printf("%-42s %13.2fx %13.2fx\n", "  same work, 2 processes / 1 (the machine)", 2 * p1 / p2, 2 * q1 / q2);
 
 	lkl_sys_halt();
 	lkl_cleanup();

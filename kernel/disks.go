@@ -120,6 +120,7 @@ func (k *Kernel) addDisk(id int, d block.Disk, readOnly bool) (*Disk, error) {
 		}
 		pname := fmt.Sprintf("%s%d", name, p.Number)
 		disk.Parts[p.Number] = block.NewDevice(pname, dev, d, p.Start, p.Size, k.Mem, readOnly)
+		disk.Parts[p.Number].SetWhole(whole)
 		k.disks.byDev[dev] = disk.Parts[p.Number]
 		names = append(names, pname)
 	}

@@ -2,8 +2,8 @@
  * Host disks: lkl_disk_add before and after boot with the default
  * file-backed ops, partition numbering, device numbers as LKL names them
  * (sysfs and lkl_get_virtio_blkdev), the block device node, an ext4 image
- * mounted with lkl_mount_dev and used, removal, and an image that e2fsck
- * finds clean after halt.
+ * mounted with lkl_mount_dev and used, exclusive holds of devices (O_EXCL
+ * and mounts), removal, and an image that e2fsck finds clean after halt.
  *
  * usage: disk PARTED_IMAGE EXT4_IMAGE
  *   PARTED_IMAGE  an image with two MBR partitions
@@ -131,6 +131,61 @@ static void check_blockdev(long long size)
 	CHECK_EQ("close /dev/vda", lkl_sys_close(fd), 0);
 }
 
+/* check_claims checks exclusive holds on block devices (Linux's
+ * bd_holder), with the ext4 disk mounted at mnt: open(2) with O_EXCL of a
+ * device in use gives EBUSY; a second mount(2) of a device is the
+ * filesystem already mounted from it, unless the read-only state or the
+ * type differs (EBUSY); a held partition holds its whole disk. */
+static void check_claims(const char *mnt)
+{
+	struct lkl_stat a, b;
+	char path[64];
+	long fd, fd2;
+
+	fd = lkl_sys_open("/dev/vda", LKL_O_RDONLY, 0);
+	CHECK("plain open of a mounted device", fd >= 0, "got %ld", fd);
+	lkl_sys_close(fd);
+	CHECK_EQ("O_EXCL open of a mounted device", lkl_sys_open("/dev/vda", LKL_O_RDONLY | LKL_O_EXCL, 0),
+		 -LKL_EBUSY);
+
+	CHECK_EQ("mkdir /again", lkl_sys_mkdir("/again", 0755), 0);
+	CHECK_EQ("mkdir /other", lkl_sys_mkdir("/other", 0755), 0);
+	CHECK_EQ("mount the device a second time", lkl_sys_mount("/dev/vda", "/again", "ext4", 0, NULL), 0);
+	fd = lkl_sys_open("/again/claims", LKL_O_CREAT | LKL_O_WRONLY, 0644);
+	CHECK("create through the second mount", fd >= 0, "got %ld", fd);
+	lkl_sys_close(fd);
+	snprintf(path, sizeof(path), "%s/claims", mnt);
+	CHECK_EQ("stat through the first mount", lkl_sys_stat(path, &a), 0);
+	CHECK_EQ("stat through the second", lkl_sys_stat("/again/claims", &b), 0);
+	CHECK("one filesystem: same st_dev and st_ino", a.st_dev == b.st_dev && a.st_ino == b.st_ino,
+	      "%llu:%llu vs %llu:%llu", (unsigned long long)a.st_dev, (unsigned long long)a.st_ino,
+	      (unsigned long long)b.st_dev, (unsigned long long)b.st_ino);
+	CHECK_EQ("read-only mount of a device mounted read-write",
+		 lkl_sys_mount("/dev/vda", "/other", "ext4", LKL_MS_RDONLY, NULL), -LKL_EBUSY);
+	CHECK_EQ("ext2 mount of a device ext4 holds", lkl_sys_mount("/dev/vda", "/other", "ext2", 0, NULL),
+		 -LKL_EBUSY);
+	CHECK_EQ("unlink through the first mount", lkl_sys_unlink(path), 0);
+	CHECK_EQ("umount the second mount", lkl_sys_umount("/again", 0), 0);
+	CHECK_EQ("the first mount still works", lkl_sys_access(mnt, 0 /* F_OK */), 0);
+
+	fd = lkl_sys_open("/dev/vdb1", LKL_O_RDONLY | LKL_O_EXCL, 0);
+	CHECK("O_EXCL open of a free partition", fd >= 0, "got %ld", fd);
+	CHECK_EQ("O_EXCL open of it again", lkl_sys_open("/dev/vdb1", LKL_O_RDONLY | LKL_O_EXCL, 0), -LKL_EBUSY);
+	CHECK_EQ("O_EXCL open of its whole disk", lkl_sys_open("/dev/vdb", LKL_O_RDONLY | LKL_O_EXCL, 0),
+		 -LKL_EBUSY);
+	fd2 = lkl_sys_open("/dev/vdb2", LKL_O_RDONLY | LKL_O_EXCL, 0);
+	CHECK("O_EXCL open of the other partition", fd2 >= 0, "got %ld", fd2);
+	CHECK_EQ("mount of a partition an O_EXCL open holds",
+		 lkl_sys_mount("/dev/vdb1", "/other", "ext4", 0, NULL), -LKL_EBUSY);
+	CHECK_EQ("close the first", lkl_sys_close(fd), 0);
+	CHECK_EQ("close the second", lkl_sys_close(fd2), 0);
+	fd = lkl_sys_open("/dev/vdb", LKL_O_RDONLY | LKL_O_EXCL, 0);
+	CHECK("O_EXCL open of the whole disk once its partitions are free", fd >= 0, "got %ld", fd);
+	lkl_sys_close(fd);
+	lkl_sys_rmdir("/again");
+	lkl_sys_rmdir("/other");
+}
+
 /* host_check runs a shell command on the host; 0 when it succeeds. */
 static int host_check(const char *fmt, const char *arg)
 {
@@ -213,6 +268,7 @@ int main(int argc, char **argv)
 	CHECK("mounted at /mnt/0000fe00", !strcmp(mnt, "/mnt/0000fe00"), "got \"%.31s\"", mnt);
 	CHECK_EQ("the device node /dev/0000fe00", lkl_sys_access("/dev/0000fe00", 0 /* F_OK */), 0);
 	use_fs(mnt);
+	check_claims(mnt);
 	CHECK_EQ("umount_dev", lkl_umount_dev(id0, 0, 0, 1000), 0);
 	CHECK_EQ("mount point removed", lkl_sys_access("/mnt/0000fe00", 0 /* F_OK */), -LKL_ENOENT);
 	CHECK_EQ("device node removed", lkl_sys_access("/dev/0000fe00", 0 /* F_OK */), -LKL_ENOENT);

@@ -16,6 +16,9 @@
 //
 // Lock order:
 //
+//	claims.mountMu (one mount(2) of the device at a time)
+//	  whole disk's claims.mu, then a partition's claims.mu (claim.go)
+//
 //	Device.wbMu (one writeback at a time; held across its host writes)
 //	  page.mu (one cached page's contents; writeback holds a run of
 //	           them, in ascending page order)

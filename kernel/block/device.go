@@ -42,6 +42,8 @@ type Device struct {
 	ra    readahead // protected by mu
 	spare []page    // page structures to hand out; protected by mu
 	ioErr error     // first writeback error, reported by Sync; protected by mu
+
+	claims claims // exclusive holders (claim.go)
 }
 
 // page is one cached PageSize block of the device.

@@ -12,16 +12,28 @@ import (
 // writes go through the device's page cache, as Linux's buffered block
 // device I/O does, so they see what a mounted filesystem wrote and the
 // filesystem sees them.
-type File struct{ d *Device }
+type File struct {
+	d    *Device
+	excl bool // opened with O_EXCL: holds the device's claim
+}
 
 // Open returns the operations of a new open file of the device. A
 // read-only device refuses writers with EACCES, as Linux's
-// bdev_permission does.
+// bdev_permission does. O_EXCL claims the device for the file: EBUSY
+// while a filesystem is mounted from it (or from a partition of it) or
+// another O_EXCL open has it, as open(2) says.
 func (d *Device) Open(ctx vfs.Context, flags uint32) (vfs.FileOps, error) {
 	if d.ro && flags&abi.O_ACCMODE != abi.O_RDONLY {
 		return nil, abi.EACCES
 	}
-	return &File{d: d}, nil
+	f := &File{d: d}
+	if flags&abi.O_EXCL != 0 {
+		if err := d.Claim(f); err != nil {
+			return nil, err
+		}
+		f.excl = true
+	}
+	return f, nil
 }
 
 var (
@@ -85,9 +97,14 @@ func (f *File) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
 // DirectIO implements vfs.DirectIOer: block devices take O_DIRECT.
 func (f *File) DirectIO() {}
 
-// Release implements vfs.FileOps. Closing a block device does not write
-// its cache back: fsync, sync and unmount do.
-func (f *File) Release() {}
+// Release implements vfs.FileOps: an O_EXCL open gives up its claim.
+// Closing a block device does not write its cache back: fsync, sync and
+// unmount do.
+func (f *File) Release() {
+	if f.excl {
+		f.d.Release(f)
+	}
+}
 
 // Seek implements vfs.Seeker with the device's size as the end, as
 // Linux's fixed_size_llseek: no position beyond the end, and the whole

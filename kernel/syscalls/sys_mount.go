@@ -196,7 +196,6 @@ func Mount(t *kernel.Task, a *Args) (uintptr, error) {
 		return 0, abi.ENODEV
 	}
 	rest, sf := sbFlagOptions(data, flags&sbFlags)
-	var sb *vfs.Superblock
 	if bm, ok := ft.(block.Mounter); ok {
 		if !hasSource {
 			return 0, abi.EINVAL
@@ -205,31 +204,84 @@ func Mount(t *kernel.Task, a *Args) (uintptr, error) {
 		if err != nil {
 			return 0, err
 		}
-		sb, err = bm.MountDevice(t, v, dev, source, sf, rest)
-		if err != nil {
-			return 0, err
-		}
-	} else if sb, err = ft.Mount(t, v, source, sf, rest); err != nil {
+		return 0, mountBlock(t, bm, dev, at, source, sf, mflags, rest)
+	}
+	sb, err := ft.Mount(t, v, source, sf, rest)
+	if err != nil {
 		return 0, err
 	}
+	if err := attachable(sb, at); err != nil {
+		return 0, err
+	}
+	attachNew(v, sb, at, source, sf, mflags)
+	return 0, nil
+}
+
+// attachable checks that sb's root may go on at: ENOENT if at was
+// removed meanwhile, EBUSY for the same filesystem again on the root of
+// its own mount (a second sysfs or devtmpfs on one mountpoint, as Linux's
+// do_add_mount), ENOTDIR if one is a directory and the other not.
+func attachable(sb *vfs.Superblock, at vfs.Path) error {
 	if at.D.IsDead() {
-		return 0, abi.ENOENT
+		return abi.ENOENT
 	}
 	if at.Mnt.Superblock() == sb && at.D == at.Mnt.Root() {
-		// The same filesystem again on the root of its own mount (a
-		// second sysfs or devtmpfs on one mountpoint): EBUSY, as
-		// Linux's do_add_mount.
-		return 0, abi.EBUSY
+		return abi.EBUSY
 	}
 	if at.D.IsDir() != sb.Root().IsDir() {
-		return 0, abi.ENOTDIR
+		return abi.ENOTDIR
 	}
+	return nil
+}
+
+// attachNew gives a new superblock its flags and mounts it on at.
+func attachNew(v *vfs.VFS, sb *vfs.Superblock, at vfs.Path, source string, sf, mflags uint64) {
 	if sf&abi.MS_RDONLY != 0 || strings.HasPrefix(sb.Opts, "ro") {
 		sf |= abi.MS_RDONLY
 	}
 	sb.SetFlags(sb.Flags() | sf)
 	v.AttachSource(sb, at, mflags, source)
-	return 0, nil
+}
+
+// mountBlock mounts a filesystem from block device dev, as Linux's
+// get_tree_bdev. A device that a filesystem of the same type is mounted
+// from already gives that filesystem again (EBUSY if the read-only state
+// would differ); one held by another filesystem type or by an O_EXCL open
+// gives EBUSY. A new filesystem holds the device until it is released.
+func mountBlock(t *kernel.Task, bm block.Mounter, dev *block.Device, at vfs.Path, source string, sf, mflags uint64, data string) error {
+	v := t.Kernel().VFS
+	unlock := dev.LockMount()
+	defer unlock()
+	if sb, ok := dev.Holder().(*vfs.Superblock); ok {
+		if sb.Type != vfs.FilesystemType(bm) || (sf&abi.MS_RDONLY != 0) != sb.ReadOnly() {
+			return abi.EBUSY
+		}
+		if err := attachable(sb, at); err != nil {
+			return err
+		}
+		_, err := v.AttachAgain(sb, at, mflags, source)
+		return err
+	}
+	// Claim the device before reading it, so that an O_EXCL open cannot
+	// take it while the filesystem mounts; the claim passes to the
+	// superblock.
+	mounting := new(struct{})
+	if err := dev.Claim(mounting); err != nil {
+		return err
+	}
+	sb, err := bm.MountDevice(t, v, dev, source, sf, data)
+	if err != nil {
+		dev.Release(mounting)
+		return err
+	}
+	dev.Reclaim(mounting, sb)
+	sb.OnRelease(func() { dev.Release(sb) })
+	if err := attachable(sb, at); err != nil {
+		sb.Abandon()
+		return err
+	}
+	attachNew(v, sb, at, source, sf, mflags)
+	return nil
 }
 
 // resolveSource resolves the source path of a bind mount or a move.

@@ -72,6 +72,18 @@ func (v *VFS) NewSuperblock(t FilesystemType, root Inode, release func()) *Super
 // as a superblock from NewSuperblock or the kernel's internal pipefs.
 func (v *VFS) NewAnonDev() uint64 { return uint64(EncodeDev(0, v.anonDev.Add(1))) }
 
+// OnRelease adds f to what runs when sb is released, after the release
+// function it was made with. It is called before sb is mounted.
+func (sb *Superblock) OnRelease(f func()) {
+	prev := sb.release
+	sb.release = func() {
+		if prev != nil {
+			prev()
+		}
+		f()
+	}
+}
+
 // Root returns the root dentry.
 func (sb *Superblock) Root() *Dentry { return sb.root }
 
@@ -258,6 +270,26 @@ func (v *VFS) AttachSource(sb *Superblock, at Path, flags uint64, source string)
 	m.source = source
 	v.attachLocked(m, at)
 	return m
+}
+
+// AttachAgain is AttachSource for a superblock that is already mounted
+// elsewhere: a second mount(2) of a device gets the filesystem instance
+// the first one made, as Linux's sget. A superblock whose mounts are all
+// gone (one a lazy unmount left to its open files) is on its way out and
+// cannot be mounted again: EBUSY.
+func (v *VFS) AttachAgain(sb *Superblock, at Path, flags uint64, source string) (*Mount, error) {
+	for {
+		r := sb.refs.Load()
+		if r <= 0 {
+			return nil, abi.EBUSY
+		}
+		if sb.refs.CompareAndSwap(r, r+1) {
+			break
+		}
+	}
+	m := v.AttachSource(sb, at, flags, source)
+	sb.decRef() // AttachSource took the mount's own reference
+	return m, nil
 }
 
 // attachLocked puts m on top of at. Preconditions: v.mountMu is held.

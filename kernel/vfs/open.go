@@ -266,6 +266,7 @@ func (w *Walker) openPath(p Path, flags uint32, created bool) (*File, error) {
 		return nil, err
 	}
 	if err := checkDirect(ops, typ, flags); err != nil {
+		ops.Release()
 		return nil, err
 	}
 	f := newOpenFile(w.Ctx, p, ops, flags)

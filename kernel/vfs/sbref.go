@@ -26,6 +26,14 @@ func (sb *Superblock) unmounted() {
 	}
 }
 
+// Abandon releases a superblock that was never mounted (mount(2) failed
+// after the filesystem was read).
+func (sb *Superblock) Abandon() {
+	if sb.refs.Load() == 0 {
+		sb.unmounted()
+	}
+}
+
 // fileClosed drops an open file's hold on sb; slot is from percpu.Slot.
 func (sb *Superblock) fileClosed(slot int) {
 	if sb.files.ref.PutAt(slot) && sb.refs.Load() == 0 {

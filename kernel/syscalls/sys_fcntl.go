@@ -127,10 +127,13 @@ func Fcntl(t *kernel.Task, a *Args) (uintptr, error) {
 
 // setfl implements F_SETFL: only O_APPEND, O_ASYNC, O_DIRECT, O_NOATIME
 // and O_NONBLOCK change; the access mode and creation flags are ignored.
-// Setting O_NOATIME needs the caller to own the inode or CAP_FOWNER
-// (EPERM); O_DIRECT needs a file that supports it (vfs.DirectIOer:
-// EINVAL otherwise).
+// O_APPEND stays on an append-only file (EPERM); setting O_NOATIME needs
+// the caller to own the inode or CAP_FOWNER (EPERM); O_DIRECT needs a
+// file that supports it (vfs.DirectIOer: EINVAL otherwise).
 func setfl(t *kernel.Task, f *vfs.File, arg uint32) error {
+	if (arg^f.Flags())&abi.O_APPEND != 0 && f.AppendOnly() {
+		return abi.EPERM
+	}
 	attr, _ := f.Attr() // files without attributes are root's, as Linux's anonymous inode
 	if arg&abi.O_NOATIME != 0 && f.Flags()&abi.O_NOATIME == 0 {
 		c := t.Creds()

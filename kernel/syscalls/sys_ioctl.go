@@ -41,6 +41,8 @@ func writeInt(a usermem.Addr, v int32) error {
 //     a 64-bit value.
 //   - FIONREAD on a regular file: size minus file position (negative past
 //     the end, as Linux).
+//   - FS_IOC_GETFLAGS, FS_IOC_SETFLAGS: the inode's attribute flags (an
+//     int), on inodes that have them (vfs.Flagger).
 //
 // Then FIONREAD on a pipe or FIFO gives the bytes buffered, and any other
 // command goes to the file's vfs.Ioctler; files without one answer ENOTTY.
@@ -86,6 +88,21 @@ func Ioctl(t *kernel.Task, a *Args) (uintptr, error) {
 		}
 		if p, ok := f.Ops().(interface{ PipeEnd() *pipe.End }); ok {
 			return 0, writeInt(arg, int32(p.PipeEnd().P.Buffered()))
+		}
+	case abi.FS_IOC_GETFLAGS:
+		if fl, err := vfs.GetFlags(f); err != abi.ENOIOCTLCMD {
+			if err != nil {
+				return 0, err
+			}
+			return 0, writeInt(arg, int32(fl))
+		}
+	case abi.FS_IOC_SETFLAGS:
+		if _, err := vfs.GetFlags(f); err != abi.ENOIOCTLCMD {
+			fl, err := readInt(arg)
+			if err != nil {
+				return 0, err
+			}
+			return 0, vfs.SetFlags(t, f, uint32(fl))
 		}
 	}
 	if io, ok := f.Ops().(vfs.Ioctler); ok {

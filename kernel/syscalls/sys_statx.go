@@ -63,6 +63,7 @@ func statxOf(at *vfs.Attr, p vfs.Path, mask uint32) abi.Statx {
 	if p.D != nil {
 		sb := p.D.Superblock()
 		stx.AttributesMask |= sb.AttrMask
+		stx.Attributes |= vfs.StatxAttributes(p.D.Inode()) & sb.AttrMask
 		if sb.MgTime && mask&(abi.STATX_MTIME|abi.STATX_CTIME) == 0 {
 			res &^= abi.STATX_MTIME | abi.STATX_CTIME
 			stx.Mtime, stx.Ctime = abi.StatxTimestamp{}, abi.StatxTimestamp{}

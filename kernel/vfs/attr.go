@@ -3,12 +3,16 @@ package vfs
 import "liblinux/abi"
 
 // touchAtime updates p's access time after a read, as Linux's touch_atime:
-// never on noatime mounts (or nodiratime ones, for directories) or
-// read-only ones; on relatime mounts only when the access time is not
-// after the modification or change time, or is a day old.
+// never for an inode with the noatime flag, on noatime mounts (or
+// nodiratime ones, for directories) or read-only ones; on relatime mounts
+// only when the access time is not after the modification or change time,
+// or is a day old.
 func touchAtime(ctx Context, p Path) {
 	mf := p.Mnt.flags.Load()
 	if mf&abi.MS_NOATIME != 0 || p.D.typ == abi.S_IFDIR && mf&abi.MS_NODIRATIME != 0 || p.Mnt.ReadOnly() {
+		return
+	}
+	if inodeFlags(p.D.inode)&abi.FS_NOATIME_FL != 0 {
 		return
 	}
 	a := p.D.inode.Attr()
@@ -66,6 +70,9 @@ func Truncate(ctx Context, p Path, size int64) error {
 	if err := inodePermission(ctx.Creds(), p, MayWrite); err != nil {
 		return err
 	}
+	if IsAppend(p.D.inode) {
+		return abi.EPERM
+	}
 	return truncate(ctx, p, size, false)
 }
 
@@ -79,6 +86,9 @@ func Chmod(ctx Context, p Path, mode uint32) error {
 	if p.D.typ == abi.S_IFLNK {
 		// The mode of a symlink means nothing and cannot change.
 		return abi.EOPNOTSUPP
+	}
+	if immutableOrAppend(p.D.inode) {
+		return abi.EPERM
 	}
 	c := ctx.Creds()
 	a := p.D.inode.Attr()
@@ -101,6 +111,9 @@ func Chmod(ctx Context, p Path, mode uint32) error {
 func Chown(ctx Context, p Path, uid, gid int64) error {
 	if err := p.Mnt.wantWrite(); err != nil {
 		return err
+	}
+	if (uid != -1 || gid != -1) && immutableOrAppend(p.D.inode) {
+		return abi.EPERM
 	}
 	c := ctx.Creds()
 	a := p.D.inode.Attr()
@@ -150,6 +163,11 @@ func SetTimes(ctx Context, p Path, ts *[2]TimeSpec) error {
 	}
 	if ts != nil && ts[0].Now && ts[1].Now {
 		ts = nil
+	}
+	// Explicit times may not change on an immutable or append-only
+	// inode, "now" not on an immutable one (notify_change).
+	if ts != nil && immutableOrAppend(p.D.inode) || ts == nil && IsImmutable(p.D.inode) {
+		return abi.EPERM
 	}
 	c := ctx.Creds()
 	a := p.D.inode.Attr()

@@ -399,6 +399,9 @@ func (f *File) Fsync(ctx Context, datasync bool) error {
 	return abi.EINVAL
 }
 
+// AppendOnly reports whether f's inode has the append-only flag.
+func (f *File) AppendOnly() bool { return f.path.D != nil && IsAppend(f.path.D.inode) }
+
 // Truncate implements ftruncate(2) (the length is checked by the caller).
 func (f *File) Truncate(ctx Context, size int64) error {
 	if f.opath {
@@ -406,6 +409,9 @@ func (f *File) Truncate(ctx Context, size int64) error {
 	}
 	if f.ftype != abi.S_IFREG || !f.Writable() {
 		return abi.EINVAL
+	}
+	if IsAppend(f.path.D.inode) {
+		return abi.EPERM
 	}
 	return truncate(ctx, f.path, size, true)
 }
@@ -418,11 +424,9 @@ func (f *File) Allocate(ctx Context, mode uint32, off, length int64) error {
 	if off < 0 || length <= 0 {
 		return abi.EINVAL
 	}
-	if !f.Writable() {
-		return abi.EBADF
-	}
 	const known = abi.FALLOC_FL_KEEP_SIZE | abi.FALLOC_FL_PUNCH_HOLE | abi.FALLOC_FL_COLLAPSE_RANGE |
-		abi.FALLOC_FL_ZERO_RANGE | abi.FALLOC_FL_INSERT_RANGE | abi.FALLOC_FL_UNSHARE_RANGE
+		abi.FALLOC_FL_ZERO_RANGE | abi.FALLOC_FL_INSERT_RANGE | abi.FALLOC_FL_UNSHARE_RANGE |
+		abi.FALLOC_FL_WRITE_ZEROES
 	if mode&^known != 0 {
 		return abi.EOPNOTSUPP
 	}
@@ -432,12 +436,22 @@ func (f *File) Allocate(ctx Context, mode uint32, off, length int64) error {
 		if mode&abi.FALLOC_FL_KEEP_SIZE == 0 {
 			return abi.EOPNOTSUPP
 		}
-	case abi.FALLOC_FL_COLLAPSE_RANGE, abi.FALLOC_FL_INSERT_RANGE:
+	case abi.FALLOC_FL_COLLAPSE_RANGE, abi.FALLOC_FL_INSERT_RANGE, abi.FALLOC_FL_WRITE_ZEROES:
 		if mode&abi.FALLOC_FL_KEEP_SIZE != 0 {
 			return abi.EOPNOTSUPP
 		}
 	default:
 		return abi.EOPNOTSUPP
+	}
+	if !f.Writable() {
+		return abi.EBADF
+	}
+	// An append-only file may only have space preallocated; an
+	// immutable one nothing.
+	if ino := f.path.D; ino != nil {
+		if mode&^abi.FALLOC_FL_KEEP_SIZE != 0 && IsAppend(ino.inode) || IsImmutable(ino.inode) {
+			return abi.EPERM
+		}
 	}
 	t := f.ftype
 	if t == 0 {

@@ -165,8 +165,8 @@ func (w *Walker) Stat(path string, flags int) (Attr, error) {
 
 // Link implements linkat(2): a new name newPath (through w) for old,
 // which the caller resolved. Errors in Linux's order: the new name (as
-// for any creation), EXDEV across mounts, then EACCES, EPERM for a
-// directory, ENOENT for a file with no links left (unless it is an
+// for any creation), EXDEV across mounts, then EACCES, EPERM for an
+// immutable or append-only inode or a directory, ENOENT for a file with no links left (unless it is an
 // O_TMPFILE file made to be linked).
 func (w *Walker) Link(old Path, newPath string) error {
 	dir, last, kind, trailing, err := w.parent(newPath)
@@ -201,7 +201,7 @@ func (w *Walker) Link(old Path, newPath string) error {
 	if old.D.sb != dir.D.sb {
 		return abi.EXDEV
 	}
-	if old.D.IsDir() {
+	if immutableOrAppend(old.D.inode) || old.D.IsDir() {
 		return abi.EPERM
 	}
 	if old.D.IsDead() && !old.D.linkable.Load() {

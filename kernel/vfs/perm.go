@@ -53,13 +53,18 @@ func permission(c *Creds, mode, uid, gid uint32, mask int) error {
 }
 
 // inodePermission is Linux's inode_permission(): writing to a regular
-// file, directory or symlink of a read-only filesystem gives EROFS, then
-// Permission decides.
+// file, directory or symlink of a read-only filesystem gives EROFS, and
+// writing to an immutable inode EPERM; then Permission decides.
 func inodePermission(c *Creds, p Path, mask int) error {
-	if mask&MayWrite != 0 && p.D.sb.ReadOnly() {
-		switch p.D.typ {
-		case abi.S_IFREG, abi.S_IFDIR, abi.S_IFLNK:
-			return abi.EROFS
+	if mask&MayWrite != 0 {
+		if p.D.sb.ReadOnly() {
+			switch p.D.typ {
+			case abi.S_IFREG, abi.S_IFDIR, abi.S_IFLNK:
+				return abi.EROFS
+			}
+		}
+		if IsImmutable(p.D.inode) {
+			return abi.EPERM
 		}
 	}
 	if pa, ok := p.D.inode.(PermAttrer); ok {
@@ -89,14 +94,21 @@ func inGroupOrCap(c *Creds, gid uint32) bool {
 }
 
 // mayDelete checks that c may remove victim (of type isDir) from dir, as
-// Linux's may_delete: write and search permission on dir, the sticky bit,
+// Linux's may_delete: write and search permission on dir, an append-only
+// dir, the sticky bit and an append-only or immutable victim (EPERM),
 // then the victim's type.
 func mayDelete(c *Creds, dir Path, victim *Dentry, isDir bool) error {
 	if err := inodePermission(c, dir, MayWrite|MayExec); err != nil {
 		return err
 	}
+	if IsAppend(dir.D.inode) {
+		return abi.EPERM
+	}
 	if err := checkSticky(c, dir.D, victim); err != nil {
 		return err
+	}
+	if immutableOrAppend(victim.inode) {
+		return abi.EPERM
 	}
 	if isDir {
 		if !victim.IsDir() {

@@ -45,8 +45,9 @@ const (
 	posixACLDefault = "system.posix_acl_default"
 )
 
-// xattrPermission is Linux's xattr_permission: security.* and system.*
-// names pass; trusted.* needs CAP_SYS_ADMIN (EPERM to write, ENODATA to
+// xattrPermission is Linux's xattr_permission: no attribute of an
+// immutable or append-only inode may change (EPERM); security.* and
+// system.* names pass; trusted.* needs CAP_SYS_ADMIN (EPERM to write, ENODATA to
 // read); user.* exists only on regular files and directories (EPERM to
 // write, ENODATA to read) and, on a sticky directory, only its owner may
 // write them; then the ordinary permission check.
@@ -54,6 +55,9 @@ func xattrPermission(c *Creds, t XattrTarget, a *Attr, name string, mask int) er
 	denied := abi.ENODATA
 	if mask&MayWrite != 0 {
 		denied = abi.EPERM
+		if t.P.D != nil && immutableOrAppend(t.P.D.inode) {
+			return abi.EPERM
+		}
 	}
 	switch {
 	case strings.HasPrefix(name, "security."), strings.HasPrefix(name, "system."):

@@ -478,6 +478,23 @@ static int on_other_fs(const char *path)
 	       sys_fstatat(AT_FDCWD, parent, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev != b.st_dev;
 }
 
+/* unpin clears the immutable and append-only flags a failed case may have
+ * left on path, which would keep it (or its entries) from going. */
+static void unpin(const char *path)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW, 0);
+	int flags;
+
+	if (fd < 0)
+		return;
+	if (sys_ioctl((int)fd, FS_IOC_GETFLAGS, (unsigned long)&flags) == 0 &&
+	    flags & (FS_IMMUTABLE_FL | FS_APPEND_FL)) {
+		flags &= ~(FS_IMMUTABLE_FL | FS_APPEND_FL);
+		sys_ioctl((int)fd, FS_IOC_SETFLAGS, (unsigned long)&flags);
+	}
+	sys_close((int)fd);
+}
+
 /* Removes a tree through the library kernel, unmounting what is mounted in it. */
 static void remove_tree(const char *path, int depth)
 {
@@ -486,8 +503,13 @@ static void remove_tree(const char *path, int depth)
 	int passes = 0;
 
 	r = sys_unlinkat(AT_FDCWD, path, 0);
+	if (r == -EPERM) {
+		unpin(path);
+		r = sys_unlinkat(AT_FDCWD, path, 0);
+	}
 	if (r == 0 || r == -ENOENT || depth > 16)
 		return;
+	unpin(path);
 	/* Unmount what is mounted here first: walking into another
 	 * filesystem (proc) may never end. */
 	for (int i = 0; i < 16 && on_other_fs(path); i++)

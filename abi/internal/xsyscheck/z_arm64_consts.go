@@ -270,6 +270,7 @@ func _() {
 	_ = [1]struct{}{}[int64(abi.FS_IOC_GETFLAGS)-int64(unix.FS_IOC_GETFLAGS)]
 	_ = [1]struct{}{}[int64(abi.FS_IOC_SETFLAGS)-int64(unix.FS_IOC_SETFLAGS)]
 	_ = [1]struct{}{}[int64(abi.FICLONE)-int64(unix.FICLONE)]
+	_ = [1]struct{}{}[int64(abi.FS_VERITY_FL)-int64(unix.FS_VERITY_FL)]
 	_ = [1]struct{}{}[int64(abi.CLOCK_REALTIME)-int64(unix.CLOCK_REALTIME)]
 	_ = [1]struct{}{}[int64(abi.CLOCK_MONOTONIC)-int64(unix.CLOCK_MONOTONIC)]
 	_ = [1]struct{}{}[int64(abi.CLOCK_PROCESS_CPUTIME_ID)-int64(unix.CLOCK_PROCESS_CPUTIME_ID)]

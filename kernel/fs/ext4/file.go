@@ -82,12 +82,6 @@ func (i *inode) Open(ctx vfs.Context, flags uint32) (vfs.FileOps, error) {
 			if i.d.flags&flVerity != 0 {
 				return nil, abi.EPERM
 			}
-			if i.d.flags&flImmutable != 0 {
-				return nil, abi.EPERM
-			}
-			if i.d.flags&flAppend != 0 && flags&abi.O_APPEND == 0 {
-				return nil, abi.EPERM
-			}
 		}
 		i.opens++
 		return &regFile{i: i}, nil

@@ -11,7 +11,8 @@ import (
 )
 
 // Flags a new inode inherits from its directory (EXT4_FL_INHERITED).
-const flInherited = flSecrm | flSync | flNodump | flNoatime | flDirsync | flJournalData | flProjinherit | 0x2 | 0x4 | 0x400 | 0x8000
+const flInherited = flSecrm | flSync | flNodump | flNoatime | flDirsync | flJournalData | flProjinherit | 0x2 | 0x4 | 0x400 | 0x8000 |
+	flCasefold | flDax
 
 // lockInodes locks distinct inodes in increasing inode number order and
 // returns the unlock function.
@@ -54,13 +55,10 @@ func (dir *inode) newInode(ctx vfs.Context, o vfs.CreateOpts) (*inode, error) {
 		mode: uint16(o.Mode), uid: o.UID, gid: o.GID, links: 1,
 		atime: now, ctime: now, mtime: now, crtime: now,
 		generation: rand.Uint32(),
-		flags:      dir.d.flags & flInherited,
+		flags:      maskFlags(o.Mode, dir.d.flags&flInherited),
 	}
 	if fs.g.inodeSize > goodOldInodeSize {
 		i.d.extraIsize = fs.g.wantExtraIsize
-	}
-	if !isDir {
-		i.d.flags &^= flDirsync
 	}
 	i.seed = crc32cU32(crc32cU32(fs.g.csumSeed, ino), i.d.generation)
 	switch o.Mode & abi.S_IFMT {
@@ -304,9 +302,6 @@ func (dir *inode) Link(ctx vfs.Context, name string, target vfs.Inode) error {
 	if t.d.links >= linkMax {
 		return abi.EMLINK
 	}
-	if t.d.flags&(flImmutable|flAppend) != 0 {
-		return abi.EPERM
-	}
 	if _, err := dir.lookupLocked(name); err == nil {
 		return abi.EEXIST
 	}
@@ -395,9 +390,6 @@ func (dir *inode) Unlink(ctx vfs.Context, name string) error {
 	defer unlock()
 	if c.typ() == abi.S_IFDIR {
 		return abi.EISDIR
-	}
-	if c.d.flags&(flImmutable|flAppend) != 0 || dir.d.flags&(flImmutable|flAppend) != 0 {
-		return abi.EPERM
 	}
 	ino, err := dir.removeEntryLocked(name)
 	if err != nil {

@@ -122,11 +122,6 @@ func (od *inode) renameLocked(ctx vfs.Context, oldName string, nd *inode, newNam
 	if od.dead || nd.dead || nd.d.links == 0 {
 		return abi.ENOENT
 	}
-	for _, x := range []*inode{src, dst} {
-		if x != nil && x.d.flags&(flImmutable|flAppend) != 0 {
-			return abi.EPERM
-		}
-	}
 	srcDir := src.typ() == abi.S_IFDIR
 	dstDir := dst != nil && dst.typ() == abi.S_IFDIR
 	now := ctx.Now()

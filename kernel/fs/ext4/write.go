@@ -191,6 +191,10 @@ func (i *inode) writeDataLocked(ctx vfs.Context, src *usermem.IO, off int64) (in
 	if fs.readOnly() {
 		return 0, abi.EROFS
 	}
+	if i.d.flags&flImmutable != 0 {
+		// Made immutable after the file was opened (ext4_write_checks).
+		return 0, abi.EPERM
+	}
 	if off < 0 {
 		off = int64(i.d.size)
 	}
@@ -358,7 +362,9 @@ func (i *inode) truncateLocked(size uint64) error {
 	return nil
 }
 
-// SetAttr implements vfs.Inode.
+// SetAttr implements vfs.Inode. Nothing but the access time of an
+// immutable inode changes (ext4_setattr: EPERM; a file made immutable
+// after it was opened cannot be truncated through it either).
 func (i *inode) SetAttr(ctx vfs.Context, s *vfs.SetAttr) error {
 	if i.fs.readOnly() {
 		return abi.EROFS
@@ -367,6 +373,9 @@ func (i *inode) SetAttr(ctx vfs.Context, s *vfs.SetAttr) error {
 	defer i.mu.Unlock()
 	if i.dead {
 		return abi.ENOENT
+	}
+	if i.d.flags&flImmutable != 0 && s.Mask&^vfs.SetAtime != 0 {
+		return abi.EPERM
 	}
 	if s.Mask&vfs.SetSize != 0 {
 		if i.typ() != abi.S_IFREG {
@@ -440,9 +449,6 @@ func (f *regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) erro
 	}
 	i.mu.Lock()
 	defer i.mu.Unlock()
-	if i.d.flags&flImmutable != 0 || i.d.flags&flAppend != 0 && mode&^abi.FALLOC_FL_KEEP_SIZE != 0 {
-		return abi.EPERM
-	}
 	if off+length < off || off+length > fs.maxBytes() {
 		return abi.EFBIG
 	}

@@ -315,7 +315,7 @@ func (f regFile) Allocate(ctx vfs.Context, mode uint32, off, length int64) error
 func (f regFile) Seals() uint32 {
 	f.i.mu.RLock()
 	defer f.i.mu.RUnlock()
-	return f.i.seals
+	return uint32(f.i.seals)
 }
 
 // AddSeals implements vfs.Sealable, as Linux's memfd_add_seals.
@@ -335,6 +335,6 @@ func (f regFile) AddSeals(file *vfs.File, seals uint32) error {
 	if seals&fSealExec != 0 && i.attr.Mode&0111 != 0 {
 		seals |= abi.F_SEAL_SHRINK | abi.F_SEAL_GROW | abi.F_SEAL_WRITE | abi.F_SEAL_FUTURE_WRITE
 	}
-	i.seals |= seals
+	i.seals |= uint8(seals)
 	return nil
 }

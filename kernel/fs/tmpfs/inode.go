@@ -29,13 +29,13 @@ const (
 // inodes (two directories made one after the other, each then changed
 // by its own CPU) never share a line. A test pins the size.
 type inode struct {
-	fs  *FS
-	ino uint64 // immutable
-	typ uint32 // S_IFMT bits; immutable
+	fs    *FS
+	ino   uint64        // immutable
+	typ   uint32        // S_IFMT bits; immutable
+	flags atomic.Uint32 // FS_*_FL attribute flags (fileattr.go); changed under mu
 
-	mu    sync.RWMutex
-	seals uint32   // F_SEAL_* of a regular file; protected by mu
-	attr  vfs.Attr // protected by mu
+	mu   sync.RWMutex
+	attr vfs.Attr // protected by mu
 
 	// perm is attr's mode and owner for PermAttr, which every path walk
 	// calls at every directory: reading it takes no lock, so walks
@@ -48,6 +48,7 @@ type inode struct {
 
 	opens  int32             // open regular files; protected by mu
 	gone   bool              // its inode unit and pages were freed; protected by mu
+	seals  uint8             // F_SEAL_* of a regular file; protected by mu
 	xattrs map[string][]byte // protected by mu
 }
 
@@ -271,6 +272,7 @@ func (i *inode) create(ctx vfs.Context, name string, o vfs.CreateOpts, target st
 		return nil, err
 	}
 	child := fs.newInode(ctx, o)
+	child.inheritFlags(i)
 	if child.typ == abi.S_IFLNK {
 		child.link.target = target
 		child.attr.Size = int64(len(target))
@@ -322,6 +324,7 @@ func (i *inode) Tmpfile(ctx vfs.Context, o vfs.CreateOpts) (vfs.Inode, error) {
 		return nil, err
 	}
 	child := i.fs.newInode(ctx, o)
+	child.inheritFlags(i)
 	child.attr.Nlink = 0
 	return child, nil
 }

@@ -31,6 +31,7 @@ func (i *inode) Rename(ctx vfs.Context, oldName string, newDir vfs.Inode, newNam
 		}
 		i.mu.RUnlock()
 		white = i.fs.newInode(ctx, o)
+		white.inheritFlags(i)
 	}
 	lockDirs(i, nd)
 	defer unlockDirs(i, nd)

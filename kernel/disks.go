@@ -135,11 +135,21 @@ func (k *Kernel) addDisk(id int, d block.Disk, readOnly bool) (*Disk, error) {
 }
 
 // RemoveDisk removes a disk after writing back its cache. It fails with
-// EBUSY while a filesystem on it is mounted (the caller checks mounts).
+// EBUSY while a filesystem is mounted from the disk or one of its
+// partitions, or an O_EXCL open holds one; files opened otherwise stay
+// open and get EIO.
 func (k *Kernel) RemoveDisk(id int) error {
 	k.disks.mu.Lock()
 	disk, ok := k.disks.byID[id]
 	if ok {
+		parts := make([]*block.Device, 0, len(disk.Parts))
+		for _, p := range disk.Parts {
+			parts = append(parts, p)
+		}
+		if err := block.Retire(disk.Whole, parts); err != nil {
+			k.disks.mu.Unlock()
+			return err
+		}
 		delete(k.disks.byID, id)
 		delete(k.disks.byDev, disk.Whole.Dev)
 		for _, p := range disk.Parts {

@@ -18,6 +18,9 @@
 //	            Log.mu
 //	              ktime.Clock locks, mm.Allocator locks (leaves)
 //
+// Disks: Kernel.disks.mu, then block.Device claim locks (RemoveDisk
+// retires a disk's devices under it); disks.watchMu alone.
+//
 // Most calls take none of these: descriptor lookups, opens and closes,
 // the root and working directory, credentials and resource limits are
 // read or changed with atomics (copy-on-write snapshots, per-CPU counts),

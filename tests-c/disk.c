@@ -204,6 +204,7 @@ int main(int argc, char **argv)
 	char buf[64], mnt[32];
 	uint32_t dev;
 	int id0, id1, id2;
+	long fd;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: disk PARTED_IMAGE EXT4_IMAGE\n");
@@ -255,7 +256,15 @@ int main(int argc, char **argv)
 	CHECK_EQ("disk_add after boot", id2, 2);
 	CHECK_EQ("hot-plugged disk", lkl_get_virtio_blkdev(id2, 0, &dev), 0);
 	CHECK_EQ("hot-plugged disk is 254:32", dev, (254 << 8) | 32);
+	fd = lkl_sys_open("/dev/vdc", LKL_O_RDONLY | LKL_O_EXCL, 0);
+	CHECK("O_EXCL open of the hot-plugged disk", fd >= 0, "got %ld", fd);
+	CHECK_EQ("remove a disk an O_EXCL open holds", lkl_disk_remove(hot), -LKL_EBUSY);
+	CHECK_EQ("close it", lkl_sys_close(fd), 0);
+	fd = lkl_sys_open("/dev/vdc", LKL_O_RDONLY, 0);
+	CHECK("plain open of the hot-plugged disk", fd >= 0, "got %ld", fd);
 	CHECK_EQ("remove the hot-plugged disk", lkl_disk_remove(hot), 0);
+	CHECK_EQ("read a removed disk", lkl_sys_pread64(fd, buf, sizeof(buf), 0), -LKL_EIO);
+	CHECK_EQ("close the removed disk", lkl_sys_close(fd), 0);
 	CHECK_EQ("removed disk is gone", lkl_get_virtio_blkdev(id2, 0, &dev), -LKL_ENOENT);
 	CHECK_EQ("remove twice", lkl_disk_remove(hot), -LKL_EINVAL);
 
@@ -269,6 +278,7 @@ int main(int argc, char **argv)
 	CHECK_EQ("the device node /dev/0000fe00", lkl_sys_access("/dev/0000fe00", 0 /* F_OK */), 0);
 	use_fs(mnt);
 	check_claims(mnt);
+	CHECK_EQ("remove a disk a filesystem is mounted from", lkl_disk_remove(ext4), -LKL_EBUSY);
 	CHECK_EQ("umount_dev", lkl_umount_dev(id0, 0, 0, 1000), 0);
 	CHECK_EQ("mount point removed", lkl_sys_access("/mnt/0000fe00", 0 /* F_OK */), -LKL_ENOENT);
 	CHECK_EQ("device node removed", lkl_sys_access("/dev/0000fe00", 0 /* F_OK */), -LKL_ENOENT);

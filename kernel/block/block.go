@@ -6,7 +6,7 @@
 // block-sized reads and writes, readahead for sequential reads, and
 // writeback on Sync. The host's block ops are only ever called from this
 // package, never while it holds a lock of its own other than Device.wbMu
-// (which only writebacks take).
+// (which only writebacks take) and Device.ioMu (which removal takes).
 // Misses are read in one host request per run of pages (straight into the
 // cache pages when the disk takes vectored reads), with windows that grow
 // for sequential streams (readahead.go); a long stream's pages are reused
@@ -24,6 +24,9 @@
 //	           them, in ascending page order)
 //	    Device.mu (cache index, LRU list, dirty set, readahead state)
 //	      mm.Allocator.mu
+//
+// Device.ioMu is held for reading across each host request only, and
+// taken for writing by Close: nothing is locked under it.
 package block
 
 import "liblinux/kernel/vfs"

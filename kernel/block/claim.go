@@ -111,3 +111,33 @@ func (d *Device) LockMount() func() {
 	d.claims.mountMu.Lock()
 	return d.claims.mountMu.Unlock
 }
+
+type retiredMarker struct{}
+
+// retired holds a removed disk's devices, so that nothing claims them.
+var retired any = retiredMarker{}
+
+// Retire claims a disk (whole) and its partitions for good, as it is
+// removed: EBUSY, with nothing claimed, if a filesystem is mounted from
+// any of them or an O_EXCL open holds one.
+func Retire(whole *Device, parts []*Device) error {
+	whole.claims.mu.Lock()
+	defer whole.claims.mu.Unlock()
+	for _, p := range parts {
+		p.claims.mu.Lock()
+		defer p.claims.mu.Unlock()
+	}
+	if whole.claims.holder != nil {
+		return abi.EBUSY
+	}
+	for _, p := range parts {
+		if p.claims.holder != nil {
+			return abi.EBUSY
+		}
+	}
+	whole.claims.holder = retired
+	for _, p := range parts {
+		p.claims.holder = retired
+	}
+	return nil
+}

@@ -107,3 +107,44 @@ func TestClaimRace(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+func TestRetire(t *testing.T) {
+	whole, p1, p2 := claimDisk()
+	h := new(int)
+	if err := p2.Claim(h); err != nil {
+		t.Fatal(err)
+	}
+	if err := Retire(whole, []*Device{p1, p2}); err != abi.EBUSY {
+		t.Fatalf("retire with a held partition: %v, want EBUSY", err)
+	}
+	if p1.Holder() != nil || whole.Holder() != nil {
+		t.Fatal("a failed retire left a claim")
+	}
+	p2.Release(h)
+	if err := Retire(whole, []*Device{p1, p2}); err != nil {
+		t.Fatalf("retire a free disk: %v", err)
+	}
+	if err := p1.Claim(h); err != abi.EBUSY {
+		t.Fatalf("claim of a retired partition: %v, want EBUSY", err)
+	}
+	if err := whole.Claim(h); err != abi.EBUSY {
+		t.Fatalf("claim of a retired disk: %v, want EBUSY", err)
+	}
+}
+
+// TestClosedDeviceIO checks that a removed disk's device reaches the host
+// no more: reads and syncs give EIO.
+func TestClosedDeviceIO(t *testing.T) {
+	whole, _, _ := claimDisk()
+	buf := make([]byte, 512)
+	if err := whole.WriteAt(buf, 0); err != nil {
+		t.Fatal(err)
+	}
+	whole.Close()
+	if err := whole.ReadAt(buf, 4*PageSize); err != abi.EIO {
+		t.Fatalf("read after close: %v, want EIO", err)
+	}
+	if err := whole.Sync(); err != abi.EIO {
+		t.Fatalf("sync of a dirty page after close: %v, want EIO", err)
+	}
+}

@@ -44,6 +44,12 @@ type Device struct {
 	ioErr error     // first writeback error, reported by Sync; protected by mu
 
 	claims claims // exclusive holders (claim.go)
+
+	// ioMu is held for reading across each host request and for writing
+	// by Close, which sets gone: once the disk is removed no request
+	// reaches the host (its slot may already serve another disk).
+	ioMu sync.RWMutex
+	gone bool // protected by ioMu
 }
 
 // page is one cached PageSize block of the device.
@@ -80,10 +86,25 @@ func NewDevice(name string, dev uint32, disk Disk, start, size int64, mem *mm.Al
 }
 
 // Close drops the cache and stops taking part in memory reclaim. Dirty
-// pages are lost: Sync first.
+// pages are lost: Sync first. It waits for host requests in flight; later
+// I/O fails with EIO.
 func (d *Device) Close() {
+	d.ioMu.Lock()
+	d.gone = true
+	d.ioMu.Unlock()
 	d.mem.UnregisterShrinker(d)
 	d.Drop()
+}
+
+// hostReady takes d.ioMu for reading for one host request: EIO (and no
+// lock) once the disk is gone. The caller unlocks d.ioMu after the request.
+func (d *Device) hostReady() error {
+	d.ioMu.RLock()
+	if d.gone {
+		d.ioMu.RUnlock()
+		return abi.EIO
+	}
+	return nil
 }
 
 // Shrink implements mm.Shrinker: it drops up to n clean, unused pages.
@@ -368,7 +389,12 @@ func (d *Device) fill(batch []*page) error {
 		for i, p := range batch {
 			bufs[i] = p.data[:p.valid]
 		}
-		if err := v.ReadVAt(bufs, d.start+off); err != nil {
+		if err := d.hostReady(); err != nil {
+			return err
+		}
+		err := v.ReadVAt(bufs, d.start+off)
+		d.ioMu.RUnlock()
+		if err != nil {
 			return abi.EIO
 		}
 		return nil
@@ -388,7 +414,12 @@ func (d *Device) fill(batch []*page) error {
 }
 
 func (d *Device) diskRead(p []byte, off int64) error {
-	if err := d.disk.ReadAt(p, d.start+off); err != nil {
+	if err := d.hostReady(); err != nil {
+		return err
+	}
+	err := d.disk.ReadAt(p, d.start+off)
+	d.ioMu.RUnlock()
+	if err != nil {
 		return abi.EIO
 	}
 	return nil

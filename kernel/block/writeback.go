@@ -11,8 +11,14 @@ import (
 // reports the first writeback error since the last Sync.
 func (d *Device) Sync() error {
 	if wrote, _ := d.writeback(); wrote {
-		if err := d.disk.Flush(); err != nil {
+		if err := d.hostReady(); err != nil {
 			d.noteError()
+		} else {
+			err := d.disk.Flush()
+			d.ioMu.RUnlock()
+			if err != nil {
+				d.noteError()
+			}
 		}
 	}
 	d.mu.Lock()
@@ -100,7 +106,12 @@ func (d *Device) writeback() (bool, error) {
 		}
 		at := d.start + list[0].idx*PageSize
 		for _, sg := range segs {
-			if err := d.disk.WriteAt(buf[sg[0]:sg[1]], at+int64(sg[0])); err != nil && firstErr == nil {
+			err := d.hostReady()
+			if err == nil {
+				err = d.disk.WriteAt(buf[sg[0]:sg[1]], at+int64(sg[0]))
+				d.ioMu.RUnlock()
+			}
+			if err != nil && firstErr == nil {
 				firstErr = abi.EIO
 				d.noteError()
 			}

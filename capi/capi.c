@@ -197,6 +197,7 @@ int lkl_start_kernel(const char *fmt, ...)
 		liblinux_host->tls_free(liblinux_task_key);
 		liblinux_task_key = NULL;
 	} else {
+		liblinux_disks_booted();
 		liblinux_running = 1;
 	}
 	pthread_mutex_unlock(&state_lock);

@@ -28,6 +28,20 @@ static struct lkl_dev_blk_ops *ops_of(struct lkl_disk *d)
 	return d->ops ? d->ops : &lkl_dev_blk_ops;
 }
 
+/* boot_disks counts the disks given before boot (liblinux_disks_booted). */
+static int boot_disks;
+
+/* liblinux_disks_booted records how many disks the kernel booted with. */
+void liblinux_disks_booted(void)
+{
+	int id;
+
+	pthread_mutex_lock(&disks_lock);
+	for (boot_disks = 0, id = 0; id < MAX_DISKS; id++)
+		boot_disks += disks[id].used;
+	pthread_mutex_unlock(&disks_lock);
+}
+
 int liblinux_disk_used(int id)
 {
 	return id >= 0 && id < MAX_DISKS && disks[id].used;
@@ -147,7 +161,10 @@ static int find_entry(char *path, size_t size, const char *prefix, int exact)
  * lkl_get_virtio_blkdev finds a disk's (or one of its partitions') device
  * number in sysfs, as LKL does: sysfs is mounted at /sysfs if it is not
  * yet, then .../virtio-mmio.<id>/virtio<n>/block/vdX[/vdX<part>]/dev is
- * read. A disk or partition that does not exist gives -LKL_ENOENT.
+ * read, under virtio-mmio-cmdline for a disk given before boot and as the
+ * platform device virtio-mmio.<id - disks before boot>.auto for a
+ * hot-plugged one. A disk or partition that does not exist gives
+ * -LKL_ENOENT.
  */
 int lkl_get_virtio_blkdev(int disk_id, unsigned int part, uint32_t *pdevid)
 {
@@ -158,9 +175,12 @@ int lkl_get_virtio_blkdev(int disk_id, unsigned int part, uint32_t *pdevid)
 	ret = lkl_mount_fs("sysfs");
 	if (ret < 0)
 		return ret;
-	snprintf(path, sizeof(path), "/sysfs/devices/virtio-mmio-cmdline/virtio-mmio.%d", disk_id);
-	if (lkl_sys_access(path, 0) < 0)
-		snprintf(path, sizeof(path), "/sysfs/devices/platform/virtio-mmio.%d.auto", disk_id);
+	if (disk_id < 0)
+		return -LKL_EINVAL;
+	if (disk_id < boot_disks)
+		snprintf(path, sizeof(path), "/sysfs/devices/virtio-mmio-cmdline/virtio-mmio.%d", disk_id);
+	else
+		snprintf(path, sizeof(path), "/sysfs/devices/platform/virtio-mmio.%d.auto", disk_id - boot_disks);
 	ret = find_entry(path, sizeof(path), "virtio", 0);
 	if (ret < 0)
 		return ret;

@@ -16,6 +16,7 @@ extern volatile int liblinux_forked;	/* we are a fork()ed child */
 
 long liblinux_forked_fail(void);
 long liblinux_attach(void);
+void liblinux_disks_booted(void);	/* disk.c: count the disks booted with */
 long liblinux_go_syscall(long handle, long no, long *params);
 
 static inline long liblinux_enter(long no, long *params)

@@ -70,6 +70,7 @@ func liblinux_go_start(cmdline *C.char) (ret C.long) {
 		k.Halt()
 		return errnoResult(err)
 	}
+	k.BootDisksDone()
 	host, current = h, k
 	tasks.reset(k)
 	return 0

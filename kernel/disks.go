@@ -33,6 +33,11 @@ type Disk struct {
 	ID    int
 	Whole *block.Device
 	Parts map[int]*block.Device // by partition number
+	// Hotplug is -1 for a disk given before boot (LKL's command-line
+	// virtio-mmio devices, numbered by ID), else its number among the
+	// hot-plugged ones (LKL's auto-numbered platform devices: ID less
+	// the disks given before boot).
+	Hotplug int
 }
 
 // disks is the kernel's registry of block devices.
@@ -41,6 +46,8 @@ type disks struct {
 	byID    map[int]*Disk            // protected by mu
 	byDev   map[uint32]*block.Device // protected by mu
 	nextExt uint32                   // next blkext minor; protected by mu
+	booted  bool                     // BootDisksDone ran; protected by mu
+	nboot   int                      // disks given before boot; protected by mu
 
 	watchMu  sync.Mutex
 	watchers []func(d *Disk, added bool) // protected by watchMu
@@ -104,7 +111,12 @@ func (k *Kernel) addDisk(id int, d block.Disk, readOnly bool) (*Disk, error) {
 	}
 	name := diskName(id)
 	whole := block.NewDevice(name, MakeDev(VirtblkMajor, uint32(id*minorsPerDisk)), d, 0, size&^(block.SectorSize-1), k.Mem, readOnly)
-	disk := &Disk{ID: id, Whole: whole, Parts: map[int]*block.Device{}}
+	disk := &Disk{ID: id, Whole: whole, Parts: map[int]*block.Device{}, Hotplug: -1}
+	if !k.disks.booted {
+		k.disks.nboot++
+	} else if id >= k.disks.nboot {
+		disk.Hotplug = id - k.disks.nboot
+	}
 	parts, err := block.ReadPartitions(d)
 	if err != nil {
 		k.Log.Printf(LogWarning, "%s: cannot read the partition table: %v", name, err)
@@ -132,6 +144,14 @@ func (k *Kernel) addDisk(id int, d block.Disk, readOnly bool) (*Disk, error) {
 		k.Log.Printf(LogInfo, " %s: %v", name, names)
 	}
 	return disk, nil
+}
+
+// BootDisksDone ends the disks given before boot: those added later are
+// hot-plugged ones.
+func (k *Kernel) BootDisksDone() {
+	k.disks.mu.Lock()
+	k.disks.booted = true
+	k.disks.mu.Unlock()
 }
 
 // RemoveDisk removes a disk after writing back its cache. It fails with

@@ -256,6 +256,8 @@ int main(int argc, char **argv)
 	CHECK_EQ("disk_add after boot", id2, 2);
 	CHECK_EQ("hot-plugged disk", lkl_get_virtio_blkdev(id2, 0, &dev), 0);
 	CHECK_EQ("hot-plugged disk is 254:32", dev, (254 << 8) | 32);
+	read_file("/sysfs/devices/platform/virtio-mmio.0.auto/virtio2/block/vdc/dev", buf, sizeof(buf));
+	CHECK("hot-plugged: a platform device, as LKL", !strcmp(buf, "254:32\n"), "got \"%s\"", buf);
 	fd = lkl_sys_open("/dev/vdc", LKL_O_RDONLY | LKL_O_EXCL, 0);
 	CHECK("O_EXCL open of the hot-plugged disk", fd >= 0, "got %ld", fd);
 	CHECK_EQ("remove a disk an O_EXCL open holds", lkl_disk_remove(hot), -LKL_EBUSY);

@@ -74,6 +74,18 @@ func TestDiskNodesAndSysfs(t *testing.T) {
 	if got := e.cat("/sysfs/dev/block/254:0/uevent"); got != "MAJOR=254\nMINOR=0\nDEVNAME=vda\n" {
 		t.Errorf("uevent = %q", got)
 	}
+	// A disk added after boot is an auto-numbered platform device, as
+	// LKL hot-plugs it.
+	e.k.BootDisksDone()
+	if _, err := e.k.AddDisk(1, block.NewMemDisk(make([]byte, 1<<20)), false); err != nil {
+		t.Fatalf("AddDisk after boot: %v", err)
+	}
+	if got, _ := e.readlink("/sysfs/block/vdb"); got != "../devices/platform/virtio-mmio.0.auto/virtio1/block/vdb" {
+		t.Errorf("/sysfs/block/vdb -> %q", got)
+	}
+	if err := e.k.RemoveDisk(1); err != nil {
+		t.Fatalf("RemoveDisk: %v", err)
+	}
 
 	// The node reads the image through the page cache.
 	fd := e.open("/dev/vda", abi.O_RDONLY)

@@ -10,13 +10,14 @@ import (
 	"liblinux/kernel/fs/tmpfs"
 	"liblinux/kernel/mm"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 type testCtx struct{}
 
-func (testCtx) Creds() *vfs.Creds                  { return vfs.RootCreds() }
-func (testCtx) Now() vfs.Time                      { return vfs.TimeFromNanos(1e18) }
-func (testCtx) Block(<-chan struct{}, int64) error { return abi.EINTR }
+func (testCtx) Creds() *vfs.Creds                { return vfs.RootCreds() }
+func (testCtx) Now() vfs.Time                    { return vfs.TimeFromNanos(1e18) }
+func (testCtx) Block(*waiter.Event, int64) error { return abi.EINTR }
 
 // newTestVFS returns a namespace with a tmpfs root, a directory /d and a
 // second tmpfs mounted on /m.

@@ -176,6 +176,7 @@ func (k *Kernel) StartHalt() bool {
 	}
 	k.Log.Printf(LogNotice, "reboot: System halted")
 	close(k.halt)
+	k.fireWaiting()
 	return true
 }
 

@@ -8,6 +8,7 @@ import (
 	"liblinux/abi"
 	"liblinux/kernel/usermem"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 // ThreadGroup is a process: the tasks that share a pid. In liblinux every
@@ -109,6 +110,9 @@ type Task struct {
 	// it to clear.
 	inSyscall atomic.Bool
 
+	// waiting is the event the task is blocked on, which halting fires.
+	waiting atomic.Pointer[waiter.Event]
+
 	// Args holds the arguments of the system call the task is running.
 	// Only the task's own host thread touches it.
 	Args SyscallArgs
@@ -116,7 +120,7 @@ type Task struct {
 	// Every call writes inSyscall and Args: the padding makes a Task
 	// exactly two cache lines (the allocator then places it on a line
 	// boundary), so tasks running on different CPUs share no line.
-	_ [40]byte
+	_ [32]byte
 }
 
 // SyscallArgs are the six raw arguments of a system call.

@@ -11,13 +11,14 @@ import (
 	"liblinux/kernel/pipe"
 	"liblinux/kernel/usermem"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 type testCtx struct{}
 
-func (testCtx) Creds() *vfs.Creds                  { return vfs.RootCreds() }
-func (testCtx) Now() vfs.Time                      { return vfs.Time{} }
-func (testCtx) Block(<-chan struct{}, int64) error { return abi.EINTR }
+func (testCtx) Creds() *vfs.Creds                { return vfs.RootCreds() }
+func (testCtx) Now() vfs.Time                    { return vfs.Time{} }
+func (testCtx) Block(*waiter.Event, int64) error { return abi.EINTR }
 
 func TestMkdev(t *testing.T) {
 	// Values of glibc's makedev() and the st_rdev Linux reports.

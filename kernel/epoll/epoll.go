@@ -348,7 +348,7 @@ func (ep *Epoll) Wait(ctx vfs.Context, max int, deadline int64) ([]Event, error)
 	if ev := ep.collect(max); len(ev) > 0 || deadline < 0 {
 		return ev, nil
 	}
-	e, ch := waiter.NewChannelEntry(waiter.EventIn)
+	e, ch := waiter.NewEventEntry(waiter.EventIn)
 	ep.queue.Register(e)
 	defer ep.queue.Unregister(e)
 	for {

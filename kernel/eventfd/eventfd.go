@@ -69,7 +69,7 @@ func (e *EventFD) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error)
 		return 0, abi.EINVAL
 	}
 	var entry *waiter.Entry
-	var ch chan struct{}
+	var ch *waiter.Event
 	defer func() {
 		if entry != nil {
 			e.queue.Unregister(entry)
@@ -98,7 +98,7 @@ func (e *EventFD) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error)
 		}
 		if entry == nil {
 			// Register, then look again: a write in between is seen.
-			entry, ch = waiter.NewChannelEntry(waiter.EventIn)
+			entry, ch = waiter.NewEventEntry(waiter.EventIn)
 			e.queue.Register(entry)
 			continue
 		}
@@ -128,7 +128,7 @@ func (e *EventFD) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error
 		return 0, abi.EINVAL
 	}
 	var entry *waiter.Entry
-	var ch chan struct{}
+	var ch *waiter.Event
 	defer func() {
 		if entry != nil {
 			e.queue.Unregister(entry)
@@ -147,7 +147,7 @@ func (e *EventFD) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error
 			return 0, abi.EAGAIN
 		}
 		if entry == nil {
-			entry, ch = waiter.NewChannelEntry(waiter.EventOut)
+			entry, ch = waiter.NewEventEntry(waiter.EventOut)
 			e.queue.Register(entry)
 			continue
 		}

@@ -17,11 +17,11 @@ type ctx struct{ blocked chan struct{} }
 
 func (c *ctx) Creds() *vfs.Creds { return vfs.RootCreds() }
 func (c *ctx) Now() vfs.Time     { return vfs.Time{} }
-func (c *ctx) Block(ch <-chan struct{}, deadline int64) error {
+func (c *ctx) Block(ev *waiter.Event, deadline int64) error {
 	if c.blocked != nil {
 		c.blocked <- struct{}{}
 	}
-	<-ch
+	<-ev.C()
 	return nil
 }
 

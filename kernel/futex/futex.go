@@ -27,13 +27,14 @@ import (
 
 	"liblinux/abi"
 	"liblinux/kernel/usermem"
+	wq "liblinux/kernel/waiter"
 )
 
 // Blocker is what a waiting task provides: vfs.Context's Block, which
-// returns nil when ch receives, ETIMEDOUT at the CLOCK_MONOTONIC deadline
+// returns nil when ev fires, ETIMEDOUT at the CLOCK_MONOTONIC deadline
 // (0 = none) and EINTR when the wait is interrupted.
 type Blocker interface {
-	Block(ch <-chan struct{}, deadline int64) error
+	Block(ev *wq.Event, deadline int64) error
 }
 
 const bucketCount = 256
@@ -52,7 +53,7 @@ type bucket struct {
 type waiter struct {
 	addr   usermem.Addr // protected by the lock of the bucket it is queued on
 	bitset uint32       // immutable
-	ch     chan struct{}
+	ev     *wq.Event
 	// b is the bucket the waiter is queued on, nil once it was woken or
 	// left. It changes only with that bucket's lock held (both buckets'
 	// for a requeue).
@@ -117,7 +118,7 @@ func (b *bucket) removeLocked(w *waiter) {
 // wakeLocked dequeues w and wakes it. Preconditions: b.mu is held.
 func (b *bucket) wakeLocked(w *waiter) {
 	b.removeLocked(w)
-	w.ch <- struct{}{} // buffered: never blocks, a waiter is woken once
+	w.ev.Fire() // never blocks; a waiter is dequeued, so woken once
 }
 
 // unqueue removes w from whatever bucket holds it. It reports false if w
@@ -155,7 +156,7 @@ func (t *Table) Wait(bl Blocker, addr usermem.Addr, val, bitset uint32, deadline
 	if err := checkAddr(addr, false); err != nil {
 		return err
 	}
-	w := &waiter{addr: addr, bitset: bitset, ch: make(chan struct{}, 1)}
+	w := &waiter{addr: addr, bitset: bitset, ev: wq.NewEvent()}
 	b := t.bucketOf(addr)
 	b.mu.Lock()
 	cur, err := usermem.LoadUint32(addr)
@@ -169,7 +170,7 @@ func (t *Table) Wait(bl Blocker, addr usermem.Addr, val, bitset uint32, deadline
 	}
 	b.pushLocked(w)
 	b.mu.Unlock()
-	if err := bl.Block(w.ch, deadline); err != nil {
+	if err := bl.Block(w.ev, deadline); err != nil {
 		if !unqueue(w) {
 			// Woken while timing out: the wake counts, as in Linux.
 			return nil

@@ -7,6 +7,7 @@ import (
 
 	"liblinux/abi"
 	"liblinux/kernel/usermem"
+	wq "liblinux/kernel/waiter"
 )
 
 // blocker waits for the wake channel; a deadline (any non-zero value)
@@ -15,13 +16,13 @@ type blocker struct{ timeout chan struct{} }
 
 func newBlocker() *blocker { return &blocker{timeout: make(chan struct{})} }
 
-func (b *blocker) Block(ch <-chan struct{}, deadline int64) error {
+func (b *blocker) Block(ev *wq.Event, deadline int64) error {
 	if deadline == 0 {
-		<-ch
+		<-ev.C()
 		return nil
 	}
 	select {
-	case <-ch:
+	case <-ev.C():
 		return nil
 	case <-b.timeout:
 		return abi.ETIMEDOUT

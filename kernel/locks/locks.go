@@ -34,6 +34,7 @@ import (
 	"sync/atomic"
 
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 // Keyer is implemented by the FileOps of files that are not in the tree
@@ -73,10 +74,11 @@ func keyOf(f *vfs.File) any {
 type inodeLocks struct {
 	records []*record    // POSIX and OFD locks, ordered by start
 	flocks  []*flockLock // one per open file that holds one
-	// waiters counts tasks blocked on this inode; wake is closed (and
-	// cleared) to make them look again after a lock went or changed.
+	// waiters counts tasks blocked on this inode; wake holds their
+	// events, fired (and cleared) to make them look again after a lock
+	// went or changed.
 	waiters int
-	wake    chan struct{}
+	wake    []*waiter.Event
 	hint    uint64 // F_SET_RW_HINT
 }
 
@@ -137,31 +139,30 @@ func (t *Table) putLocked(key any, il *inodeLocks) {
 //
 // Preconditions: t.mu is held.
 func wakeLocked(il *inodeLocks) {
-	if il.wake != nil {
-		close(il.wake)
-		il.wake = nil
+	for _, ev := range il.wake {
+		ev.Fire()
 	}
+	il.wake = nil
 }
 
-// waitLocked returns the channel a waiter on il blocks on and counts it.
+// waitLocked returns the event a waiter on il blocks on and counts it.
 // The caller drops t.mu, blocks, takes t.mu again and calls doneWaiting.
 //
 // Preconditions: t.mu is held.
-func waitLocked(il *inodeLocks) <-chan struct{} {
-	if il.wake == nil {
-		il.wake = make(chan struct{})
-	}
+func waitLocked(il *inodeLocks) *waiter.Event {
+	ev := waiter.NewEvent()
+	il.wake = append(il.wake, ev)
 	il.waiters++
-	return il.wake
+	return ev
 }
 
 // block waits for a change of il's locks. It returns with t.mu held.
 //
 // Preconditions: t.mu is held.
 func (t *Table) block(ctx vfs.Context, key any, il *inodeLocks) error {
-	ch := waitLocked(il)
+	ev := waitLocked(il)
 	t.mu.Unlock()
-	err := ctx.Block(ch, 0)
+	err := ctx.Block(ev, 0)
 	t.mu.Lock()
 	il.waiters--
 	if err != nil {

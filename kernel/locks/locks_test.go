@@ -9,6 +9,7 @@ import (
 	"liblinux/abi"
 	"liblinux/kernel/usermem"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 // testCtx is a vfs.Context whose waits end with EINTR once stop closes.
@@ -17,9 +18,9 @@ type testCtx struct{ stop chan struct{} }
 func newCtx() *testCtx               { return &testCtx{stop: make(chan struct{})} }
 func (c *testCtx) Creds() *vfs.Creds { return vfs.RootCreds() }
 func (c *testCtx) Now() vfs.Time     { return vfs.Time{} }
-func (c *testCtx) Block(ch <-chan struct{}, _ int64) error {
+func (c *testCtx) Block(ev *waiter.Event, _ int64) error {
 	select {
-	case <-ch:
+	case <-ev.C():
 		return nil
 	case <-c.stop:
 		return abi.EINTR

@@ -79,7 +79,7 @@ func open(ctx vfs.Context, p *Pipe, flags uint32, anon bool, onRelease func()) (
 // Preconditions: p.mu is held; it is released while waiting.
 func (p *Pipe) waitCountLocked(ctx vfs.Context, count *uint64) error {
 	start := *count
-	w, ch := waiter.NewChannelEntry(waiter.EventIn | waiter.EventOut)
+	w, ch := waiter.NewEventEntry(waiter.EventIn | waiter.EventOut)
 	p.queue.Register(w)
 	defer p.queue.Unregister(w)
 	for *count == start {

@@ -16,9 +16,9 @@ type testCtx struct{ halt chan struct{} }
 
 func (c *testCtx) Creds() *vfs.Creds { return vfs.RootCreds() }
 func (c *testCtx) Now() vfs.Time     { return vfs.Time{} }
-func (c *testCtx) Block(ch <-chan struct{}, deadline int64) error {
+func (c *testCtx) Block(ev *waiter.Event, deadline int64) error {
 	select {
-	case <-ch:
+	case <-ev.C():
 		return nil
 	case <-c.halt:
 		return abi.EINTR

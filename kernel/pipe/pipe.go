@@ -200,7 +200,7 @@ func (p *Pipe) Read(ctx vfs.Context, dst *usermem.IO, nonblock bool) (int, error
 		return 0, nil
 	}
 	var e *waiter.Entry
-	var ch chan struct{}
+	var ev *waiter.Event
 	defer func() {
 		if e != nil {
 			p.queue.Unregister(e)
@@ -231,13 +231,13 @@ func (p *Pipe) Read(ctx vfs.Context, dst *usermem.IO, nonblock bool) (int, error
 			return 0, abi.EAGAIN
 		}
 		if e == nil {
-			e, ch = waiter.NewChannelEntry(waiter.EventIn)
+			e, ev = waiter.NewEventEntry(waiter.EventIn)
 			p.queue.Register(e)
 			p.mu.Unlock()
 			continue // re-check with the waiter in place
 		}
 		p.mu.Unlock()
-		if err := ctx.Block(ch, 0); err != nil {
+		if err := ctx.Block(ev, 0); err != nil {
 			return 0, err
 		}
 	}
@@ -257,7 +257,7 @@ func (p *Pipe) Write(ctx vfs.Context, src *usermem.IO, nonblock, packet bool) (i
 	done := 0
 	merged := false
 	var e *waiter.Entry
-	var ch chan struct{}
+	var ev *waiter.Event
 	defer func() {
 		if e != nil {
 			p.queue.Unregister(e)
@@ -308,13 +308,13 @@ func (p *Pipe) Write(ctx vfs.Context, src *usermem.IO, nonblock, packet bool) (i
 			return 0, abi.EAGAIN
 		}
 		if e == nil {
-			e, ch = waiter.NewChannelEntry(waiter.EventOut)
+			e, ev = waiter.NewEventEntry(waiter.EventOut)
 			p.queue.Register(e)
 			p.mu.Unlock()
 			continue
 		}
 		p.mu.Unlock()
-		if err := ctx.Block(ch, 0); err != nil {
+		if err := ctx.Block(ev, 0); err != nil {
 			if done > 0 {
 				return done, nil
 			}

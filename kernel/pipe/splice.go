@@ -45,13 +45,13 @@ func (p *Pipe) segsLocked(n int) []usermem.Seg {
 	return segs
 }
 
-// waitEvent releases p.mu and blocks on ch, the channel of a waiter that
+// waitEvent releases p.mu and blocks on ev, the event of a waiter that
 // was registered on p's queue before the caller checked its condition.
 //
 // Preconditions: p.mu is held. Postconditions: p.mu is not held.
-func (p *Pipe) waitEvent(ctx vfs.Context, ch chan struct{}) error {
+func (p *Pipe) waitEvent(ctx vfs.Context, ev *waiter.Event) error {
 	p.mu.Unlock()
-	return ctx.Block(ch, 0)
+	return ctx.Block(ev, 0)
 }
 
 // SpliceIn fills the pipe from a file (splice(2) and sendfile(2) into a
@@ -60,7 +60,7 @@ func (p *Pipe) waitEvent(ctx vfs.Context, ch chan struct{}) error {
 // pages for up to max bytes, as many as there are free slots, and keeps
 // what read put there: a slot per page, which later writes do not join.
 func (p *Pipe) SpliceIn(ctx vfs.Context, max int, nonblock bool, read func(dst *usermem.IO) (int, error)) (int, error) {
-	e, ch := waiter.NewChannelEntry(waiter.EventOut)
+	e, ch := waiter.NewEventEntry(waiter.EventOut)
 	p.queue.Register(e)
 	defer p.queue.Unregister(e)
 	for {
@@ -132,7 +132,7 @@ func (p *Pipe) spliceInLocked(max int, read func(dst *usermem.IO) (int, error)) 
 // EAGAIN if nonblock), then calls write once with an IO over up to max
 // buffered bytes and consumes what write took.
 func (p *Pipe) SpliceOut(ctx vfs.Context, max int, nonblock bool, write func(src *usermem.IO) (int, error)) (int, error) {
-	e, ch := waiter.NewChannelEntry(waiter.EventIn)
+	e, ch := waiter.NewEventEntry(waiter.EventIn)
 	p.queue.Register(e)
 	defer p.queue.Unregister(e)
 	for {
@@ -174,17 +174,17 @@ func (p *Pipe) SpliceOut(ctx vfs.Context, max int, nonblock bool, write func(src
 // EAGAIN instead of waiting if nonblock. p and out must differ.
 func (p *Pipe) SpliceTo(ctx vfs.Context, out *Pipe, max int, nonblock, keep bool) (int, error) {
 	in := p
-	ein, chIn := waiter.NewChannelEntry(waiter.EventIn)
+	ein, chIn := waiter.NewEventEntry(waiter.EventIn)
 	in.queue.Register(ein)
 	defer in.queue.Unregister(ein)
-	eout, chOut := waiter.NewChannelEntry(waiter.EventOut)
+	eout, chOut := waiter.NewEventEntry(waiter.EventOut)
 	out.queue.Register(eout)
 	defer out.queue.Unregister(eout)
 	for {
 		twoPipesMu.Lock()
 		in.mu.Lock()
 		out.mu.Lock()
-		var wait chan struct{}
+		var wait *waiter.Event
 		switch {
 		case in.used == 0 && in.writers > 0:
 			wait = chIn

@@ -55,14 +55,14 @@ func pollFile(files *kernel.FDTable, fd int32) *vfs.File {
 }
 
 // waitSet is the set of wait-queue registrations of one blocking poll: one
-// entry on each distinct file, all signalling the same channel.
+// entry on each distinct file, all firing the same event.
 type waitSet struct {
-	ch   chan struct{}
+	ev   *waiter.Event
 	regs map[*vfs.File]*waiter.Entry
 }
 
 func newWaitSet() *waitSet {
-	return &waitSet{ch: make(chan struct{}, 1), regs: make(map[*vfs.File]*waiter.Entry)}
+	return &waitSet{ev: waiter.NewEvent(), regs: make(map[*vfs.File]*waiter.Entry)}
 }
 
 // add registers on f once; the set keeps a reference to f until release.
@@ -79,13 +79,8 @@ func (s *waitSet) add(f *vfs.File) {
 		f.IncRef()
 		return
 	}
-	ch := s.ch
-	e := waiter.NewEntry(allEvents, func(uint32) {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	})
+	ev := s.ev
+	e := waiter.NewEntry(allEvents, func(uint32) { ev.Fire() })
 	f.IncRef()
 	w.EventRegister(e)
 	s.regs[f] = e
@@ -119,7 +114,7 @@ func waitLoop(t *kernel.Task, deadline int64, pass func(ws *waitSet) int) (int, 
 		if n = pass(ws); n != 0 {
 			return n, nil
 		}
-		switch err := t.Block(ws.ch, deadline); err {
+		switch err := t.Block(ws.ev, deadline); err {
 		case nil:
 		case abi.ETIMEDOUT:
 			return pass(nil), nil

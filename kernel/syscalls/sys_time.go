@@ -2,11 +2,11 @@ package syscalls
 
 import (
 	"crypto/rand"
-	"sync"
 
 	"liblinux/abi"
 	"liblinux/kernel"
 	"liblinux/kernel/usermem"
+	"liblinux/kernel/waiter"
 )
 
 func init() {
@@ -218,9 +218,8 @@ func sleepUntilClock(t *kernel.Task, id int32, abs int64) error {
 		if now >= abs {
 			return nil
 		}
-		set := make(chan struct{})
-		var once sync.Once
-		remove := c.OnSet(func() { once.Do(func() { close(set) }) })
+		set := waiter.NewEvent()
+		remove := c.OnSet(set.Fire)
 		err := t.Block(set, satAdd(mono, abs-now))
 		remove()
 		if err != nil && err != abi.ETIMEDOUT {

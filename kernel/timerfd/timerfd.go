@@ -284,7 +284,7 @@ func (t *TimerFD) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error)
 		return 0, abi.EINVAL
 	}
 	var entry *waiter.Entry
-	var ch chan struct{}
+	var ch *waiter.Event
 	defer func() {
 		if entry != nil {
 			t.queue.Unregister(entry)
@@ -295,7 +295,7 @@ func (t *TimerFD) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error)
 		if t.ticks == 0 && !t.NonBlock() {
 			t.mu.Unlock()
 			if entry == nil {
-				entry, ch = waiter.NewChannelEntry(waiter.EventIn)
+				entry, ch = waiter.NewEventEntry(waiter.EventIn)
 				t.queue.Register(entry)
 				continue
 			}

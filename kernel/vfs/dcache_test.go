@@ -8,6 +8,7 @@ import (
 
 	"liblinux/abi"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 // lookupMany resolves p n times and returns the last result.
@@ -100,9 +101,9 @@ func TestDcacheSnapshot(t *testing.T) {
 // syncCtx is a vfs.Context that goroutines may share.
 type syncCtx struct{ now atomic.Int64 }
 
-func (c *syncCtx) Creds() *vfs.Creds                  { return vfs.RootCreds() }
-func (c *syncCtx) Now() vfs.Time                      { return vfs.TimeFromNanos(c.now.Add(1000)) }
-func (c *syncCtx) Block(<-chan struct{}, int64) error { return abi.EINTR }
+func (c *syncCtx) Creds() *vfs.Creds                { return vfs.RootCreds() }
+func (c *syncCtx) Now() vfs.Time                    { return vfs.TimeFromNanos(c.now.Add(1000)) }
+func (c *syncCtx) Block(*waiter.Event, int64) error { return abi.EINTR }
 
 // TestDcacheConcurrent walks one directory from several goroutines while
 // another changes names in it: a name that is never changed must always

@@ -8,6 +8,7 @@ import (
 	"liblinux/kernel/fs/tmpfs"
 	"liblinux/kernel/mm"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 // ctx is a vfs.Context with settable credentials and a clock that ticks
@@ -22,7 +23,7 @@ func (c *ctx) Now() vfs.Time {
 	c.now += 1000
 	return vfs.TimeFromNanos(c.now)
 }
-func (c *ctx) Block(<-chan struct{}, int64) error { return abi.EINTR }
+func (c *ctx) Block(*waiter.Event, int64) error { return abi.EINTR }
 
 // user returns credentials of an unprivileged user.
 func user(uid, gid uint32, groups ...uint32) *vfs.Creds {

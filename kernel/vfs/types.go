@@ -3,6 +3,7 @@ package vfs
 import (
 	"liblinux/abi"
 	"liblinux/kernel/usermem"
+	"liblinux/kernel/waiter"
 )
 
 // Time is a timestamp in seconds and nanoseconds since the epoch.
@@ -65,10 +66,11 @@ type Context interface {
 	Creds() *Creds
 	// Now returns CLOCK_REALTIME, for timestamps.
 	Now() Time
-	// Block waits until ch receives, the CLOCK_MONOTONIC deadline passes
+	// Block waits until ev fires, the CLOCK_MONOTONIC deadline passes
 	// (ETIMEDOUT; 0 means no deadline) or the wait is interrupted (EINTR,
-	// e.g. the kernel halts).
-	Block(ch <-chan struct{}, deadline int64) error
+	// e.g. the kernel halts). It may return nil without a new firing:
+	// callers check their condition again.
+	Block(ev *waiter.Event, deadline int64) error
 }
 
 // Attr is an inode's attributes, as stat(2) and statx(2) report them.

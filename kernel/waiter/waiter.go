@@ -1,7 +1,8 @@
 // Package waiter is how kernel objects tell waiters that they became
 // readable, writable or hung up: a Queue of Entries, each with a mask of
-// the events it cares about and a callback. Blocking system calls use a
-// channel-backed Entry (NewChannelEntry); epoll uses callbacks.
+// the events it cares about and a callback. Blocking system calls wait
+// for an Event (NewEventEntry: the host thread sleeps in the host
+// kernel); epoll uses callbacks.
 //
 // Lock order:
 //
@@ -34,18 +35,6 @@ type Entry struct {
 // happened, for events in mask (EventErr and EventHup always).
 func NewEntry(mask uint32, notify func(mask uint32)) *Entry {
 	return &Entry{mask: mask | EventErr | EventHup, notify: notify}
-}
-
-// NewChannelEntry returns an entry and a channel that receives a value
-// (without blocking the notifier) when one of the events in mask happens.
-func NewChannelEntry(mask uint32) (*Entry, chan struct{}) {
-	ch := make(chan struct{}, 1)
-	return NewEntry(mask, func(uint32) {
-		select {
-		case ch <- struct{}{}:
-		default:
-		}
-	}), ch
 }
 
 // Queue is a list of waiters on one object.

@@ -9,13 +9,14 @@ import (
 	"liblinux/kernel/fs/tmpfs"
 	"liblinux/kernel/mm"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 type testCtx struct{}
 
-func (testCtx) Creds() *vfs.Creds                  { return vfs.RootCreds() }
-func (testCtx) Now() vfs.Time                      { return vfs.Time{Sec: 1} }
-func (testCtx) Block(<-chan struct{}, int64) error { return abi.EINTR }
+func (testCtx) Creds() *vfs.Creds                { return vfs.RootCreds() }
+func (testCtx) Now() vfs.Time                    { return vfs.Time{Sec: 1} }
+func (testCtx) Block(*waiter.Event, int64) error { return abi.EINTR }
 
 func TestNodesFollowTheRegistry(t *testing.T) {
 	m := mm.New(fake.New(), 4<<20)

@@ -20,6 +20,7 @@ import (
 	"liblinux/kernel/mm"
 	"liblinux/kernel/usermem"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 // tctx is a vfs.Context for tests: root credentials, the real clock.
@@ -33,8 +34,8 @@ func newCtx() *tctx { return &tctx{creds: vfs.RootCreds()} }
 
 func (c *tctx) Creds() *vfs.Creds { return c.creds }
 func (c *tctx) Now() vfs.Time     { return vfs.TimeFromNanos(time.Now().UnixNano()) }
-func (c *tctx) Block(ch <-chan struct{}, deadline int64) error {
-	<-ch
+func (c *tctx) Block(ev *waiter.Event, deadline int64) error {
+	<-ev.C()
 	return nil
 }
 func (c *tctx) Logf(level int, format string, args ...any) {

@@ -3,6 +3,7 @@ package ext4
 import (
 	"liblinux/abi"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 // The orphan list holds inodes that are unlinked but still open (and
@@ -271,6 +272,6 @@ func (i *inode) release() {
 // close): only the time is used, from the mounter's clock.
 type releaseCtx struct{ fs *FS }
 
-func (releaseCtx) Creds() *vfs.Creds                       { return vfs.RootCreds() }
-func (c releaseCtx) Now() vfs.Time                         { return c.fs.now() }
-func (releaseCtx) Block(ch <-chan struct{}, d int64) error { <-ch; return nil }
+func (releaseCtx) Creds() *vfs.Creds                     { return vfs.RootCreds() }
+func (c releaseCtx) Now() vfs.Time                       { return c.fs.now() }
+func (releaseCtx) Block(ev *waiter.Event, d int64) error { ev.Wait(); return nil }

@@ -5,13 +5,14 @@ import (
 
 	"liblinux/abi"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 type testCtx struct{}
 
-func (testCtx) Creds() *vfs.Creds                  { return vfs.RootCreds() }
-func (testCtx) Now() vfs.Time                      { return vfs.Time{Sec: 1} }
-func (testCtx) Block(<-chan struct{}, int64) error { return abi.EINTR }
+func (testCtx) Creds() *vfs.Creds                { return vfs.RootCreds() }
+func (testCtx) Now() vfs.Time                    { return vfs.Time{Sec: 1} }
+func (testCtx) Block(*waiter.Event, int64) error { return abi.EINTR }
 
 func lookup(t *testing.T, tr *Tree, path string) (vfs.Inode, error) {
 	t.Helper()

@@ -9,14 +9,15 @@ import (
 	"liblinux/abi"
 	"liblinux/kernel/usermem"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 // syncCtx is a ctx that goroutines may share.
 type syncCtx struct{ now atomic.Int64 }
 
-func (c *syncCtx) Creds() *vfs.Creds                  { return vfs.RootCreds() }
-func (c *syncCtx) Now() vfs.Time                      { return vfs.TimeFromNanos(c.now.Add(1000)) }
-func (c *syncCtx) Block(<-chan struct{}, int64) error { return abi.EINTR }
+func (c *syncCtx) Creds() *vfs.Creds                { return vfs.RootCreds() }
+func (c *syncCtx) Now() vfs.Time                    { return vfs.TimeFromNanos(c.now.Add(1000)) }
+func (c *syncCtx) Block(*waiter.Event, int64) error { return abi.EINTR }
 
 // TestCountsConcurrent creates and removes inodes and pages from several
 // goroutines, each in its own directory, and checks that nr_inodes= and

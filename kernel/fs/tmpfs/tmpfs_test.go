@@ -8,6 +8,7 @@ import (
 	"liblinux/kernel/mm"
 	"liblinux/kernel/usermem"
 	"liblinux/kernel/vfs"
+	"liblinux/kernel/waiter"
 )
 
 type ctx struct {
@@ -20,7 +21,7 @@ func (c *ctx) Now() vfs.Time {
 	c.now += 1000
 	return vfs.TimeFromNanos(c.now)
 }
-func (c *ctx) Block(<-chan struct{}, int64) error { return abi.EINTR }
+func (c *ctx) Block(*waiter.Event, int64) error { return abi.EINTR }
 
 // instance mounts a tmpfs with options data on a 16 MiB allocator.
 func instance(t *testing.T, data string) (*FS, *inode, *ctx) {

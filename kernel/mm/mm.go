@@ -14,11 +14,18 @@
 // Lock order:
 //
 //	Allocator.shrinkMu (taken and released before calling shrinkers)
-//	pageCache.mu, Allocator.mu (leaves, never held together; PageAlloc
-//	is called under Allocator.mu: it only allocates)
+//	pageCache.mu
+//	  Allocator.mu (PageAlloc is called under it: it only allocates)
+//
+// A page that is not handed out is always in the shared free list or a
+// CPU's cache, never only in a local variable of a function that moves
+// it between them (so the cache's lock is held while the free list is
+// changed): an allocation that finds none after gathering every cache
+// knows the quota is really used, not that a page was on its way.
 package mm
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -148,33 +155,35 @@ func (a *Allocator) allocPage() ([]byte, error) {
 		return nil, abi.ENOMEM
 	}
 	c := &a.caches[percpu.Slot()]
-	c.mu.Lock()
-	if n := len(c.pages); n > 0 {
-		p := c.pages[n-1]
-		c.pages[n-1] = nil
-		c.pages = c.pages[:n-1]
-		c.mu.Unlock()
-		return p, nil
-	}
-	c.mu.Unlock()
-	var batch [cacheBatch][]byte
-	n := a.takeFree(batch[:])
-	if n == 0 {
-		// Every page is counted in use or sits in another CPU's cache:
-		// gather those and look again.
-		a.drainCaches(false)
-		n = a.takeFree(batch[:])
-	}
-	if n == 0 {
-		a.used.Put()
-		return nil, abi.ENOMEM
-	}
-	if n > 1 {
+	// The quota taken says a page is free, in the shared list or some
+	// CPU's cache; gather the caches and look again. Another allocation
+	// may move pages into a cache this one already looked at, so it
+	// looks a few times (yielding between) before ENOMEM.
+	for try := 0; try < 8; try++ {
+		if try > 0 {
+			if try > 1 {
+				runtime.Gosched()
+			}
+			a.drainCaches(false)
+		}
 		c.mu.Lock()
-		c.pages = append(c.pages, batch[1:n]...)
+		if n := len(c.pages); n > 0 {
+			p := c.pages[n-1]
+			c.pages[n-1] = nil
+			c.pages = c.pages[:n-1]
+			c.mu.Unlock()
+			return p, nil
+		}
+		var batch [cacheBatch][]byte
+		if n := a.takeFree(batch[:]); n > 0 {
+			c.pages = append(c.pages, batch[1:n]...)
+			c.mu.Unlock()
+			return batch[0], nil
+		}
 		c.mu.Unlock()
 	}
-	return batch[0], nil
+	a.used.Put()
+	return nil, abi.ENOMEM
 }
 
 // takeFree moves up to len(dst) pages from the shared free list to dst,
@@ -215,41 +224,35 @@ func (a *Allocator) drainCaches(discard bool) {
 	for i := range a.caches {
 		c := &a.caches[i]
 		c.mu.Lock()
-		pages := c.pages
-		c.pages = nil
-		c.mu.Unlock()
-		if len(pages) > 0 && !discard {
+		if len(c.pages) > 0 && !discard {
 			a.mu.Lock()
 			if !a.closed.Load() {
-				a.free = append(a.free, pages...)
+				a.free = append(a.free, c.pages...)
 			}
 			a.mu.Unlock()
 		}
+		c.pages = nil
+		c.mu.Unlock()
 	}
 }
 
 // FreePage returns a page from AllocPage.
 func (a *Allocator) FreePage(p []byte) {
 	c := &a.caches[percpu.Slot()]
-	var spill [cacheBatch][]byte
-	n := 0
 	c.mu.Lock()
 	if !a.closed.Load() {
 		c.pages = append(c.pages, p)
 		if l := len(c.pages); l > 2*cacheBatch {
-			n = copy(spill[:], c.pages[l-cacheBatch:])
+			a.mu.Lock()
+			if !a.closed.Load() {
+				a.free = append(a.free, c.pages[l-cacheBatch:]...)
+			}
+			a.mu.Unlock()
 			clear(c.pages[l-cacheBatch:])
 			c.pages = c.pages[:l-cacheBatch]
 		}
 	}
 	c.mu.Unlock()
-	if n > 0 {
-		a.mu.Lock()
-		if !a.closed.Load() {
-			a.free = append(a.free, spill[:n]...)
-		}
-		a.mu.Unlock()
-	}
 	a.used.Put()
 }
 

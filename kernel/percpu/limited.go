@@ -1,5 +1,7 @@
 package percpu
 
+import "sync"
+
 // Batch is how many units a shard takes from a Limited's total at a time.
 const Batch = 32
 
@@ -13,20 +15,31 @@ const Batch = 32
 //
 // Invariants: in use = total - the sum of the spares; total <= the limit
 // whenever Take raised it. The zero value is a counter at 0.
+//
+// Units move between the shards and the total (Drain, Put giving a batch
+// back) only under mu, and the exact count near the limit is made under
+// it too: otherwise a unit on its way (out of a shard, not yet off the
+// total) would make the total look full to a Take that then fails with
+// units to spare.
 type Limited struct {
 	_      [cacheLine]byte
 	shards [Slots]shard // spare units of each CPU
 	total  shard        // units counted against the limit
+	mu     sync.Mutex
 }
 
 // Take takes one unit if fewer than limit are in use (limit 0 means no
 // limit) and reports whether it did.
 func (l *Limited) Take(limit int64) bool {
 	s := &l.shards[Slot()]
-	if s.n.Add(-1) >= 0 {
-		return true
+	// A shard never goes below zero, even for a moment: Drain would move
+	// the -1 to the total while the unit came back to the shard after
+	// it, leaving a spare that a Take near the limit does not see.
+	for n := s.n.Load(); n > 0; n = s.n.Load() {
+		if s.n.CompareAndSwap(n, n-1) {
+			return true
+		}
 	}
-	s.n.Add(1)
 	for {
 		t := l.total.n.Load()
 		if limit != 0 && t+Batch > limit {
@@ -38,7 +51,9 @@ func (l *Limited) Take(limit int64) bool {
 		}
 	}
 	// Near the limit: take back every spare, then count one unit exactly.
-	l.Drain()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.drainLocked()
 	for {
 		t := l.total.n.Load()
 		if t+1 > limit {
@@ -53,17 +68,26 @@ func (l *Limited) Take(limit int64) bool {
 // Put gives back one unit taken with Take.
 func (l *Limited) Put() {
 	s := &l.shards[Slot()]
-	if n := s.n.Add(1); n > 2*Batch && s.n.CompareAndSwap(n, n-Batch) {
-		l.total.n.Add(-Batch)
+	if n := s.n.Add(1); n > 2*Batch {
+		l.mu.Lock()
+		if s.n.CompareAndSwap(n, n-Batch) {
+			l.total.n.Add(-Batch)
+		}
+		l.mu.Unlock()
 	}
 }
 
 // Drain returns every shard's spare units to the limit, so that the total
 // is what is in use (remount checks a new limit against it).
 func (l *Limited) Drain() {
+	l.mu.Lock()
+	l.drainLocked()
+	l.mu.Unlock()
+}
+
+// drainLocked is Drain. Preconditions: l.mu is held.
+func (l *Limited) drainLocked() {
 	for i := range l.shards {
-		// A shard seen at -1 is a Take in progress that will add the
-		// unit back; moving it keeps in-use = total - spares.
 		if x := l.shards[i].n.Swap(0); x != 0 {
 			l.total.n.Add(-x)
 		}

@@ -1,16 +1,6 @@
 package waiter
 
-import (
-	"sync/atomic"
-	"syscall"
-	"unsafe"
-)
-
-// FUTEX_WAIT_PRIVATE and FUTEX_WAKE_PRIVATE of the host kernel.
-const (
-	futexWaitPrivate = 0 | 128
-	futexWakePrivate = 1 | 128
-)
+import "sync/atomic"
 
 // Event states.
 const (
@@ -55,7 +45,7 @@ func (e *Event) Fire() {
 	default:
 	}
 	if e.state.Swap(fired) == sleeping {
-		syscall.RawSyscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(&e.state)), futexWakePrivate, 1, 0, 0, 0)
+		futexWake(&e.state)
 	}
 }
 
@@ -73,7 +63,7 @@ func (e *Event) Wait() {
 		if e.state.CompareAndSwap(idle, sleeping) || e.state.Load() == sleeping {
 			// Returns at once if the state is no longer sleeping;
 			// EINTR and spurious wakeups just go round again.
-			syscall.Syscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(&e.state)), futexWaitPrivate, sleeping, 0, 0, 0)
+			futexWait(&e.state, sleeping)
 			continue
 		}
 		// Fired meanwhile (or earlier, with the token taken through C).

@@ -3,18 +3,6 @@
  * allows, and the flags new files get. Runs only in the ext4 mode. */
 #include "dual.h"
 
-static long getflags(const char *path)
-{
-	int flags = 0;
-	long fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK, 0), r;
-
-	if (fd < 0)
-		return fd;
-	r = sys_ioctl((int)fd, FS_IOC_GETFLAGS, (unsigned long)&flags);
-	sys_close((int)fd);
-	return r < 0 ? r : flags;
-}
-
 static long setflags(const char *path, int flags)
 {
 	long fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK, 0), r;
@@ -30,31 +18,31 @@ CASE(ext4_fileattr_new_file_extents)
 {
 	mkfile("f", "");
 	mkdir_p("d");
-	EQ(getflags("f"), FS_EXTENT_FL);
-	EQ(getflags("d"), FS_EXTENT_FL);
+	EQ(inode_flags("f"), FS_EXTENT_FL);
+	EQ(inode_flags("d"), FS_EXTENT_FL);
 }
 
 CASE(ext4_fileattr_sync_and_type_masks)
 {
 	mkfile("f", "");
 	EQ(setflags("f", FS_EXTENT_FL | FS_SYNC_FL), 0);
-	EQ(getflags("f"), FS_EXTENT_FL | FS_SYNC_FL);
+	EQ(inode_flags("f"), FS_EXTENT_FL | FS_SYNC_FL);
 	ERR(setflags("f", FS_EXTENT_FL | FS_DIRSYNC_FL), -EOPNOTSUPP);
 	ERR(setflags("f", FS_EXTENT_FL | FS_NOCOW_FL), -EOPNOTSUPP);
 	/* Visible flags that cannot be set are dropped, not refused. */
 	EQ(setflags("f", FS_EXTENT_FL | FS_INDEX_FL), 0);
-	EQ(getflags("f"), FS_EXTENT_FL);
+	EQ(inode_flags("f"), FS_EXTENT_FL);
 }
 
 CASE(ext4_fileattr_dir_flags)
 {
 	mkdir_p("d");
 	EQ(setflags("d", FS_EXTENT_FL | FS_DIRSYNC_FL | FS_TOPDIR_FL), 0);
-	EQ(getflags("d"), FS_EXTENT_FL | FS_DIRSYNC_FL | FS_TOPDIR_FL);
+	EQ(inode_flags("d"), FS_EXTENT_FL | FS_DIRSYNC_FL | FS_TOPDIR_FL);
 	mkdir_p("d/e");
 	mkfile("d/f", "");
-	EQ(getflags("d/e"), FS_EXTENT_FL | FS_DIRSYNC_FL);
-	EQ(getflags("d/f"), FS_EXTENT_FL);
+	EQ(inode_flags("d/e"), FS_EXTENT_FL | FS_DIRSYNC_FL);
+	EQ(inode_flags("d/f"), FS_EXTENT_FL);
 }
 
 CASE(ext4_fileattr_immutable_fixes_others)
@@ -63,7 +51,7 @@ CASE(ext4_fileattr_immutable_fixes_others)
 	OK(setflags("f", FS_EXTENT_FL | FS_IMMUTABLE_FL));
 	ERR(setflags("f", FS_EXTENT_FL | FS_IMMUTABLE_FL | FS_NODUMP_FL), -EPERM);
 	EQ(setflags("f", FS_EXTENT_FL | FS_NODUMP_FL), 0);
-	EQ(getflags("f"), FS_EXTENT_FL | FS_NODUMP_FL);
+	EQ(inode_flags("f"), FS_EXTENT_FL | FS_NODUMP_FL);
 }
 
 CASE(ext4_fileattr_immutable_old_fd)

@@ -2,19 +2,6 @@
  * immutable, append-only and noatime flags forbid (chattr +i, +a, +A). */
 #include "dual.h"
 
-/* getflags returns path's flags, or -errno. */
-static long getflags(const char *path)
-{
-	int flags = 0;
-	long fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK, 0), r;
-
-	if (fd < 0)
-		return fd;
-	r = sys_ioctl((int)fd, FS_IOC_GETFLAGS, (unsigned long)&flags);
-	sys_close((int)fd);
-	return r < 0 ? r : flags;
-}
-
 /* setflags adds (or with clear, removes) flags on path; 0 or -errno. */
 static long change(const char *path, int add, int remove)
 {
@@ -37,16 +24,16 @@ static long change(const char *path, int add, int remove)
 CASE(fileattr_new_file_no_flags)
 {
 	mkfile("f", "");
-	EQ(getflags("f") & USER_FLAGS, 0);
+	EQ(inode_flags("f") & USER_FLAGS, 0);
 }
 
 CASE(fileattr_nodump_round_trip)
 {
 	mkfile("f", "");
 	EQ(change("f", FS_NODUMP_FL, 0), 0);
-	EQ(getflags("f") & USER_FLAGS, FS_NODUMP_FL);
+	EQ(inode_flags("f") & USER_FLAGS, FS_NODUMP_FL);
 	EQ(change("f", 0, FS_NODUMP_FL), 0);
-	EQ(getflags("f") & USER_FLAGS, 0);
+	EQ(inode_flags("f") & USER_FLAGS, 0);
 }
 
 CASE(fileattr_unknown_flag_eopnotsupp)
@@ -108,7 +95,7 @@ CASE(fileattr_owner_sets_nodump)
 	dual_become(1000, 1000);
 	EQ(change("f", FS_NODUMP_FL, 0), 0);
 	dual_unbecome();
-	EQ(getflags("f") & USER_FLAGS, FS_NODUMP_FL);
+	EQ(inode_flags("f") & USER_FLAGS, FS_NODUMP_FL);
 }
 
 CASE(fileattr_owner_immutable_needs_cap)
@@ -374,8 +361,8 @@ CASE(nodump_inherited)
 	OK(change("d", FS_NODUMP_FL | FS_NOATIME_FL, 0));
 	mkfile("d/f", "");
 	mkdir_p("d/e");
-	EQ(getflags("d/f") & USER_FLAGS, FS_NODUMP_FL | FS_NOATIME_FL);
-	EQ(getflags("d/e") & USER_FLAGS, FS_NODUMP_FL | FS_NOATIME_FL);
+	EQ(inode_flags("d/f") & USER_FLAGS, FS_NODUMP_FL | FS_NOATIME_FL);
+	EQ(inode_flags("d/e") & USER_FLAGS, FS_NODUMP_FL | FS_NOATIME_FL);
 }
 
 CASE(noatime_flag_keeps_atime)

@@ -222,6 +222,18 @@ int exists(const char *path)
 	return 1;
 }
 
+long inode_flags(const char *path)
+{
+	int flags = 0;
+	long fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK, 0), r;
+
+	if (fd < 0)
+		return fd;
+	r = sys_ioctl((int)fd, FS_IOC_GETFLAGS, (unsigned long)&flags);
+	sys_close((int)fd);
+	return r < 0 ? r : flags;
+}
+
 static int cmpstr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -124,6 +124,7 @@ char *read_all(const char *path);                           /* static buffer, NU
 int exists(const char *path);                               /* 1, 0 (ENOENT) */
 int dir_list(const char *path, char *out, size_t size);     /* sorted "a,b,c" without . and .., count */
 const char *errname(long long e);                           /* "EINVAL" for -22 or 22 */
+long inode_flags(const char *path);                         /* FS_IOC_GETFLAGS, or -errno */
 
 /* Unprivileged caller: groups cleared, real/effective ids set, saved ids 0. */
 void dual_become(uid_t uid, gid_t gid);

@@ -50,29 +50,31 @@ func (e *Event) Fire() {
 }
 
 // Wait blocks the calling host thread until the event fires, and
-// consumes the firing. It may return once without a new firing after a
-// firing was taken through C: callers check their condition again.
+// consumes the firing. The state word alone says whether the event has
+// fired (Fire sends the token before it sets the word, so the token is
+// there to take when the word says fired). It may return once without a
+// new firing after a firing was taken through C: callers check their
+// condition again.
 func (e *Event) Wait() {
 	for {
-		select {
-		case <-e.ch:
-			e.state.Store(idle)
-			return
-		default:
-		}
-		if e.state.CompareAndSwap(idle, sleeping) || e.state.Load() == sleeping {
-			// Returns at once if the state is no longer sleeping;
+		switch e.state.Load() {
+		case fired:
+			if e.state.CompareAndSwap(fired, idle) {
+				select {
+				case <-e.ch:
+				default:
+				}
+				return
+			}
+		case idle:
+			if e.state.CompareAndSwap(idle, sleeping) {
+				futexWait(&e.state, sleeping)
+			}
+		case sleeping:
+			// Returns at once if the word is no longer sleeping;
 			// EINTR and spurious wakeups just go round again.
 			futexWait(&e.state, sleeping)
-			continue
 		}
-		// Fired meanwhile (or earlier, with the token taken through C).
-		select {
-		case <-e.ch:
-		default:
-		}
-		e.state.Store(idle)
-		return
 	}
 }
 

@@ -133,6 +133,27 @@ func (s *Stat) UnmarshalFrom(b []byte) {
 	s.CtimeNsec = uint64(binary.LittleEndian.Uint64(b[112:]))
 }
 
+// MarshalTo writes s to b[:SizeofFsxattr] in the C layout, padding zeroed.
+func (s *Fsxattr) MarshalTo(b []byte) {
+	_ = b[SizeofFsxattr-1]
+	clear(b[20:28])
+	binary.LittleEndian.PutUint32(b[0:], uint32(s.Xflags))
+	binary.LittleEndian.PutUint32(b[4:], uint32(s.Extsize))
+	binary.LittleEndian.PutUint32(b[8:], uint32(s.Nextents))
+	binary.LittleEndian.PutUint32(b[12:], uint32(s.Projid))
+	binary.LittleEndian.PutUint32(b[16:], uint32(s.Cowextsize))
+}
+
+// UnmarshalFrom reads s from b[:SizeofFsxattr] in the C layout.
+func (s *Fsxattr) UnmarshalFrom(b []byte) {
+	_ = b[SizeofFsxattr-1]
+	s.Xflags = uint32(binary.LittleEndian.Uint32(b[0:]))
+	s.Extsize = uint32(binary.LittleEndian.Uint32(b[4:]))
+	s.Nextents = uint32(binary.LittleEndian.Uint32(b[8:]))
+	s.Projid = uint32(binary.LittleEndian.Uint32(b[12:]))
+	s.Cowextsize = uint32(binary.LittleEndian.Uint32(b[16:]))
+}
+
 // MarshalTo writes s to b[:SizeofStatxTimestamp] in the C layout, padding zeroed.
 func (s *StatxTimestamp) MarshalTo(b []byte) {
 	_ = b[SizeofStatxTimestamp-1]
@@ -534,18 +555,4 @@ func (s *OpenHow) UnmarshalFrom(b []byte) {
 	s.Flags = uint64(binary.LittleEndian.Uint64(b[0:]))
 	s.Mode = uint64(binary.LittleEndian.Uint64(b[8:]))
 	s.Resolve = uint64(binary.LittleEndian.Uint64(b[16:]))
-}
-
-// MarshalTo writes s to b[:SizeofCapUserHeader] in the C layout, padding zeroed.
-func (s *CapUserHeader) MarshalTo(b []byte) {
-	_ = b[SizeofCapUserHeader-1]
-	binary.LittleEndian.PutUint32(b[0:], uint32(s.Version))
-	binary.LittleEndian.PutUint32(b[4:], uint32(s.Pid))
-}
-
-// UnmarshalFrom reads s from b[:SizeofCapUserHeader] in the C layout.
-func (s *CapUserHeader) UnmarshalFrom(b []byte) {
-	_ = b[SizeofCapUserHeader-1]
-	s.Version = uint32(binary.LittleEndian.Uint32(b[0:]))
-	s.Pid = int32(binary.LittleEndian.Uint32(b[4:]))
 }

@@ -4,6 +4,20 @@ package abi
 
 import "encoding/binary"
 
+// MarshalTo writes s to b[:SizeofCapUserHeader] in the C layout, padding zeroed.
+func (s *CapUserHeader) MarshalTo(b []byte) {
+	_ = b[SizeofCapUserHeader-1]
+	binary.LittleEndian.PutUint32(b[0:], uint32(s.Version))
+	binary.LittleEndian.PutUint32(b[4:], uint32(s.Pid))
+}
+
+// UnmarshalFrom reads s from b[:SizeofCapUserHeader] in the C layout.
+func (s *CapUserHeader) UnmarshalFrom(b []byte) {
+	_ = b[SizeofCapUserHeader-1]
+	s.Version = uint32(binary.LittleEndian.Uint32(b[0:]))
+	s.Pid = int32(binary.LittleEndian.Uint32(b[4:]))
+}
+
 // MarshalTo writes s to b[:SizeofCapUserData] in the C layout, padding zeroed.
 func (s *CapUserData) MarshalTo(b []byte) {
 	_ = b[SizeofCapUserData-1]

@@ -22,6 +22,7 @@ var allStructs = []struct {
 	{"Itimerval", func() marshaler { return new(Itimerval) }, SizeofItimerval, -1},
 	{"Utimbuf", func() marshaler { return new(Utimbuf) }, SizeofUtimbuf, -1},
 	{"Stat", func() marshaler { return new(Stat) }, SizeofStat, -1},
+	{"Fsxattr", func() marshaler { return new(Fsxattr) }, SizeofFsxattr, -1},
 	{"StatxTimestamp", func() marshaler { return new(StatxTimestamp) }, SizeofStatxTimestamp, -1},
 	{"Statx", func() marshaler { return new(Statx) }, SizeofStatx, -1},
 	{"Fsid", func() marshaler { return new(Fsid) }, SizeofFsid, -1},

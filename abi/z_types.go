@@ -58,6 +58,15 @@ type Stat struct {
 	CtimeNsec uint64 // st_ctime_nsec at 112
 }
 
+// Fsxattr is struct fsxattr (linux/fs.h): FS_IOC_FSGETXATTR and FS_IOC_FSSETXATTR, 28 bytes.
+type Fsxattr struct {
+	Xflags     uint32 // fsx_xflags at 0
+	Extsize    uint32 // fsx_extsize at 4
+	Nextents   uint32 // fsx_nextents at 8
+	Projid     uint32 // fsx_projid at 12
+	Cowextsize uint32 // fsx_cowextsize at 16
+}
+
 // StatxTimestamp is struct statx_timestamp (linux/stat.h).
 type StatxTimestamp struct {
 	Sec  int64  // tv_sec at 0
@@ -353,6 +362,7 @@ const (
 	SizeofItimerval      = 32
 	SizeofUtimbuf        = 16
 	SizeofStat           = 128
+	SizeofFsxattr        = 28
 	SizeofStatxTimestamp = 16
 	SizeofStatx          = 256
 	SizeofFsid           = 8

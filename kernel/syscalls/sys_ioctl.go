@@ -42,7 +42,8 @@ func writeInt(a usermem.Addr, v int32) error {
 //   - FIONREAD on a regular file: size minus file position (negative past
 //     the end, as Linux).
 //   - FS_IOC_GETFLAGS, FS_IOC_SETFLAGS: the inode's attribute flags (an
-//     int), on inodes that have them (vfs.Flagger).
+//     int), on inodes that have them (vfs.Flagger); FS_IOC_FSGETXATTR and
+//     FS_IOC_FSSETXATTR the same as struct fsxattr.
 //
 // Then FIONREAD on a pipe or FIFO gives the bytes buffered, and any other
 // command goes to the file's vfs.Ioctler; files without one answer ENOTTY.
@@ -103,6 +104,23 @@ func Ioctl(t *kernel.Task, a *Args) (uintptr, error) {
 				return 0, err
 			}
 			return 0, vfs.SetFlags(t, f, uint32(fl))
+		}
+	case abi.FS_IOC_FSGETXATTR:
+		if fa, err := vfs.GetXflags(f); err != abi.ENOIOCTLCMD {
+			if err != nil {
+				return 0, err
+			}
+			return 0, copyOut(arg, &fa, abi.SizeofFsxattr)
+		}
+	case abi.FS_IOC_FSSETXATTR:
+		if _, err := vfs.GetXflags(f); err != abi.ENOIOCTLCMD {
+			var b [abi.SizeofFsxattr]byte
+			if err := usermem.CopyIn(b[:], arg); err != nil {
+				return 0, err
+			}
+			var fa abi.Fsxattr
+			fa.UnmarshalFrom(b[:])
+			return 0, vfs.SetXflags(t, f, fa)
 		}
 	}
 	if io, ok := f.Ops().(vfs.Ioctler); ok {

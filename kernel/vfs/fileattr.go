@@ -85,21 +85,115 @@ func GetFlags(f *File) (uint32, error) {
 // owns the inode or has CAP_FOWNER, and EPERM for a change of the
 // immutable or append-only flag without CAP_LINUX_IMMUTABLE.
 func SetFlags(ctx Context, f *File, flags uint32) error {
+	fl, err := prepareFlags(ctx, f, flags)
+	if err != nil {
+		return err
+	}
+	return fl.SetInodeFlags(ctx, flags)
+}
+
+// prepareFlags makes SetFlags' checks for a change to flags and returns
+// the inode's Flagger.
+func prepareFlags(ctx Context, f *File, flags uint32) (Flagger, error) {
 	p := f.path
 	fl, old, ok := flaggerOf(f)
 	if !ok {
-		return abi.ENOIOCTLCMD
+		return nil, abi.ENOIOCTLCMD
 	}
 	if err := p.Mnt.wantWrite(); err != nil {
-		return err
+		return nil, err
 	}
 	c := ctx.Creds()
 	a := p.D.inode.Attr()
 	if !isOwnerOrCap(c, &a) {
-		return abi.EPERM
+		return nil, abi.EPERM
 	}
 	if (flags^old)&(abi.FS_APPEND_FL|abi.FS_IMMUTABLE_FL) != 0 && !c.HasCap(abi.CAP_LINUX_IMMUTABLE) {
-		return abi.EPERM
+		return nil, abi.EPERM
+	}
+	return fl, nil
+}
+
+// flagXflags pairs each flag that struct fsxattr also carries with its
+// xflag (Linux's FS_COMMON_FL and FS_XFLAG_COMMON).
+var flagXflags = [...][2]uint32{
+	{abi.FS_SYNC_FL, abi.FS_XFLAG_SYNC},
+	{abi.FS_IMMUTABLE_FL, abi.FS_XFLAG_IMMUTABLE},
+	{abi.FS_APPEND_FL, abi.FS_XFLAG_APPEND},
+	{abi.FS_NODUMP_FL, abi.FS_XFLAG_NODUMP},
+	{abi.FS_NOATIME_FL, abi.FS_XFLAG_NOATIME},
+	{abi.FS_DAX_FL, abi.FS_XFLAG_DAX},
+	{abi.FS_PROJINHERIT_FL, abi.FS_XFLAG_PROJINHERIT},
+}
+
+// commonFlags are the flags with an xflag twin (FS_COMMON_FL).
+const commonFlags = abi.FS_SYNC_FL | abi.FS_IMMUTABLE_FL | abi.FS_APPEND_FL | abi.FS_NODUMP_FL |
+	abi.FS_NOATIME_FL | abi.FS_DAX_FL | abi.FS_PROJINHERIT_FL
+
+// xflagsOf maps flags to their xflags (fileattr_fill_flags).
+func xflagsOf(flags uint32) uint32 {
+	var x uint32
+	for _, p := range flagXflags {
+		if flags&p[0] != 0 {
+			x |= p[1]
+		}
+	}
+	return x
+}
+
+// flagsOfX maps xflags to their flags (fileattr_fill_xflags).
+func flagsOfX(x uint32) (flags, rest uint32) {
+	rest = x
+	for _, p := range flagXflags {
+		if x&p[1] != 0 {
+			flags |= p[0]
+			rest &^= p[1]
+		}
+	}
+	return flags, rest
+}
+
+// GetXflags implements FS_IOC_FSGETXATTR on f: the flags as xflags. No
+// filesystem here keeps extent size hints or project ids (ext4's project
+// feature aside, which liblinux does not implement), so those are 0.
+func GetXflags(f *File) (abi.Fsxattr, error) {
+	_, flags, ok := flaggerOf(f)
+	if !ok {
+		return abi.Fsxattr{}, abi.ENOIOCTLCMD
+	}
+	return abi.Fsxattr{Xflags: xflagsOf(flags)}, nil
+}
+
+// SetXflags implements FS_IOC_FSSETXATTR on f, as Linux's
+// ioctl_fssetxattr: the xflags with a flag twin replace those flags, the
+// other flags stay; then SetFlags' checks, then the filesystem's say on
+// the other fields (FsxattrChecker).
+func SetXflags(ctx Context, f *File, fa abi.Fsxattr) error {
+	_, old, ok := flaggerOf(f)
+	if !ok {
+		return abi.ENOIOCTLCMD
+	}
+	flags, rest := flagsOfX(fa.Xflags)
+	flags |= old &^ commonFlags
+	fl, err := prepareFlags(ctx, f, flags)
+	if err != nil {
+		return err
+	}
+	if c, ok := fl.(FsxattrChecker); ok {
+		if err := c.CheckFsxattr(fa); err != nil {
+			return err
+		}
+	} else if rest != 0 || fa.Extsize != 0 || fa.Cowextsize != 0 || fa.Projid != 0 {
+		return abi.EOPNOTSUPP
 	}
 	return fl.SetInodeFlags(ctx, flags)
+}
+
+// FsxattrChecker is implemented by Flaggers whose filesystem takes
+// FS_IOC_FSSETXATTR's fields beyond the flags (xflags without a flag
+// twin, extent size hints, the project id) and decides what they mean;
+// it returns the error for those it refuses. Without it any of them set
+// is EOPNOTSUPP, as for tmpfs (shmem's fileattr_has_fsx).
+type FsxattrChecker interface {
+	CheckFsxattr(fa abi.Fsxattr) error
 }

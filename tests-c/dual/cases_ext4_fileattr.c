@@ -67,3 +67,20 @@ CASE(ext4_fileattr_immutable_old_fd)
 	sys_close((int)fd);
 	EQ_STR(read_all("f"), "data");
 }
+
+CASE(ext4_fsxattr_ignores_extsize)
+{
+	struct fsxattr fa;
+	long fd;
+
+	mkfile("f", "");
+	fd = OK(sys_openat(AT_FDCWD, "f", O_RDONLY, 0));
+	OK(sys_ioctl((int)fd, FS_IOC_FSGETXATTR, (unsigned long)&fa));
+	fa.fsx_extsize = 4096;
+	fa.fsx_xflags |= FS_XFLAG_NODEFRAG | FS_XFLAG_NODUMP;
+	EQ(sys_ioctl((int)fd, FS_IOC_FSSETXATTR, (unsigned long)&fa), 0);
+	OK(sys_ioctl((int)fd, FS_IOC_FSGETXATTR, (unsigned long)&fa));
+	EQ(fa.fsx_xflags, FS_XFLAG_NODUMP);
+	EQ(fa.fsx_extsize, 0);
+	sys_close((int)fd);
+}

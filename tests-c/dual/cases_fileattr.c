@@ -404,3 +404,108 @@ CASE(immutable_old_fd_still_writes_on_tmpfs)
 	sys_close((int)fd);
 	EQ_STR(read_all("f"), "a");
 }
+
+/* fsxattr returns path's struct fsxattr through FS_IOC_FSGETXATTR. */
+static long fsxattr_of(const char *path, struct fsxattr *fa)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK, 0), r;
+
+	if (fd < 0)
+		return fd;
+	memset(fa, 0xff, sizeof(*fa));
+	r = sys_ioctl((int)fd, FS_IOC_FSGETXATTR, (unsigned long)fa);
+	sys_close((int)fd);
+	return r;
+}
+
+static long set_fsxattr(const char *path, const struct fsxattr *fa)
+{
+	long fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_NONBLOCK, 0), r;
+
+	if (fd < 0)
+		return fd;
+	r = sys_ioctl((int)fd, FS_IOC_FSSETXATTR, (unsigned long)fa);
+	sys_close((int)fd);
+	return r;
+}
+
+CASE(fsxattr_get_flags_as_xflags)
+{
+	struct fsxattr fa;
+
+	mkfile("f", "");
+	OK(change("f", FS_NODUMP_FL | FS_NOATIME_FL, 0));
+	EQ(fsxattr_of("f", &fa), 0);
+	EQ(fa.fsx_xflags, FS_XFLAG_NODUMP | FS_XFLAG_NOATIME);
+	EQ(fa.fsx_extsize, 0);
+	EQ(fa.fsx_projid, 0);
+	EQ(fa.fsx_cowextsize, 0);
+}
+
+CASE(fsxattr_set_sets_flags)
+{
+	struct fsxattr fa;
+
+	mkfile("f", "");
+	OK(fsxattr_of("f", &fa));
+	fa.fsx_xflags |= FS_XFLAG_NODUMP | FS_XFLAG_APPEND;
+	EQ(set_fsxattr("f", &fa), 0);
+	EQ(inode_flags("f") & USER_FLAGS, FS_NODUMP_FL | FS_APPEND_FL);
+	fa.fsx_xflags &= ~(FS_XFLAG_NODUMP | FS_XFLAG_APPEND);
+	EQ(set_fsxattr("f", &fa), 0);
+	EQ(inode_flags("f") & USER_FLAGS, 0);
+}
+
+CASE(fsxattr_projid_eopnotsupp)
+{
+	struct fsxattr fa;
+
+	mkfile("f", "");
+	OK(fsxattr_of("f", &fa));
+	fa.fsx_projid = 7;
+	ERR(set_fsxattr("f", &fa), -EOPNOTSUPP);
+}
+
+CASE(fsxattr_immutable_needs_cap)
+{
+	struct fsxattr fa;
+
+	mkfile("f", "");
+	OK(sys_fchownat(AT_FDCWD, "f", 1000, 1000, 0));
+	OK(fsxattr_of("f", &fa));
+	fa.fsx_xflags |= FS_XFLAG_IMMUTABLE;
+	dual_become(1000, 1000);
+	ERR(set_fsxattr("f", &fa), -EPERM);
+	dual_unbecome();
+}
+
+CASE(fsxattr_bad_pointer)
+{
+	long fd;
+
+	mkfile("f", "");
+	fd = OK(sys_openat(AT_FDCWD, "f", O_RDONLY, 0));
+	ERR(sys_ioctl((int)fd, FS_IOC_FSGETXATTR, (unsigned long)BADPTR), -EFAULT);
+	ERR(sys_ioctl((int)fd, FS_IOC_FSSETXATTR, (unsigned long)BADPTR), -EFAULT);
+	sys_close((int)fd);
+}
+
+CASE(fsxattr_extsize_tmpfs_eopnotsupp)
+{
+	struct fsxattr fa;
+
+	mkfile("f", "");
+	OK(fsxattr_of("f", &fa));
+	fa.fsx_extsize = 4096;
+	ERR(set_fsxattr("f", &fa), -EOPNOTSUPP);
+}
+
+CASE(fsxattr_other_xflag_tmpfs_eopnotsupp)
+{
+	struct fsxattr fa;
+
+	mkfile("f", "");
+	OK(fsxattr_of("f", &fa));
+	fa.fsx_xflags |= FS_XFLAG_NODEFRAG;
+	ERR(set_fsxattr("f", &fa), -EOPNOTSUPP);
+}

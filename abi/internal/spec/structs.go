@@ -182,6 +182,13 @@ Ctime st_ctime long =Ctim.Sec
 CtimeNsec st_ctime_nsec unsigned long =Ctim.Nsec
 _ __unused4 unsigned int
 _ __unused5 unsigned int`),
+	st("fsxattr", "", "Fsxattr", "", "struct fsxattr (linux/fs.h): FS_IOC_FSGETXATTR and FS_IOC_FSSETXATTR, 28 bytes.", `
+Xflags fsx_xflags __u32
+Extsize fsx_extsize __u32
+Nextents fsx_nextents __u32
+Projid fsx_projid __u32
+Cowextsize fsx_cowextsize __u32
+_ fsx_pad unsigned char[8]`),
 	st("statx_timestamp", "", "StatxTimestamp", "StatxTimestamp", "struct statx_timestamp (linux/stat.h).", `
 Sec tv_sec __s64
 Nsec tv_nsec __u32

@@ -492,6 +492,27 @@ typedef __lkl__u32 lkl_key_serial_t;
 #define LKL_FS_FL_USER_VISIBLE 0x0003DFFF
 #define LKL_FS_FL_USER_MODIFIABLE 0x000380FF
 
+/* Extended inode flags of FS_IOC_FSGETXATTR/FSSETXATTR (struct fsxattr, linux/fs.h). */
+#define LKL_FS_IOC_FSGETXATTR 0x801c581f
+#define LKL_FS_IOC_FSSETXATTR 0x401c5820
+#define LKL_FS_XFLAG_REALTIME 0x00000001
+#define LKL_FS_XFLAG_PREALLOC 0x00000002
+#define LKL_FS_XFLAG_IMMUTABLE 0x00000008
+#define LKL_FS_XFLAG_APPEND 0x00000010
+#define LKL_FS_XFLAG_SYNC 0x00000020
+#define LKL_FS_XFLAG_NOATIME 0x00000040
+#define LKL_FS_XFLAG_NODUMP 0x00000080
+#define LKL_FS_XFLAG_RTINHERIT 0x00000100
+#define LKL_FS_XFLAG_PROJINHERIT 0x00000200
+#define LKL_FS_XFLAG_NOSYMLINKS 0x00000400
+#define LKL_FS_XFLAG_EXTSIZE 0x00000800
+#define LKL_FS_XFLAG_EXTSZINHERIT 0x00001000
+#define LKL_FS_XFLAG_NODEFRAG 0x00002000
+#define LKL_FS_XFLAG_FILESTREAM 0x00004000
+#define LKL_FS_XFLAG_DAX 0x00008000
+#define LKL_FS_XFLAG_COWEXTSIZE 0x00010000
+#define LKL_FS_XFLAG_HASATTR 0x80000000
+
 /* Clocks and timers (linux/time.h, linux/timerfd.h). */
 #define LKL_CLOCK_REALTIME 0
 #define LKL_CLOCK_MONOTONIC 1
@@ -1196,6 +1217,16 @@ struct lkl_stat {
 	unsigned long st_ctime_nsec;
 	unsigned int __unused4;
 	unsigned int __unused5;
+};
+
+/* struct fsxattr (linux/fs.h): FS_IOC_FSGETXATTR and FS_IOC_FSSETXATTR, 28 bytes. */
+struct lkl_fsxattr {
+	__lkl__u32 fsx_xflags;
+	__lkl__u32 fsx_extsize;
+	__lkl__u32 fsx_nextents;
+	__lkl__u32 fsx_projid;
+	__lkl__u32 fsx_cowextsize;
+	unsigned char fsx_pad[8];
 };
 
 /* struct statx_timestamp (linux/stat.h). */

@@ -92,3 +92,17 @@ func daxCompatible(mode, old, flags uint32) bool {
 	}
 	return !(flags&exclusive != 0 && old&flDax != 0)
 }
+
+var _ vfs.FsxattrChecker = (*inode)(nil)
+
+// CheckFsxattr implements vfs.FsxattrChecker as Linux's ext4_fileattr_set
+// does: xflags without a flag twin and extent size hints mean nothing to
+// ext4 and are ignored; a project id other than 0 needs the project
+// feature, which liblinux does not implement (EOPNOTSUPP, as Linux gives
+// without the feature).
+func (i *inode) CheckFsxattr(fa abi.Fsxattr) error {
+	if fa.Projid != 0 {
+		return abi.EOPNOTSUPP
+	}
+	return nil
+}

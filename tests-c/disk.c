@@ -113,6 +113,27 @@ static void use_fs(const char *mnt)
 	CHECK_EQ("f_type is ext4", sfs.f_type, LKL_EXT4_SUPER_MAGIC);
 }
 
+/* check_direct checks O_DIRECT on a block device: the position, the
+ * length and the buffer must be multiples of the 512-byte logical block
+ * size (EINVAL otherwise), as Linux's blkdev_dio_invalid says. */
+static void check_direct(void)
+{
+	static char raw[8192] __attribute__((aligned(4096)));
+	char magic[2] = { 0, 0 };
+	long fd = lkl_sys_open("/dev/vda", LKL_O_RDONLY | LKL_O_DIRECT, 0);
+
+	CHECK("open /dev/vda O_DIRECT", fd >= 0, "got %ld", fd);
+	CHECK_EQ("aligned O_DIRECT read", lkl_sys_pread64(fd, raw, 1536, 0), 1536);
+	memcpy(magic, raw + 1080, 2);
+	CHECK_EQ("it reads the superblock magic", (unsigned char)magic[0] | (unsigned char)magic[1] << 8, 0xEF53);
+	CHECK_EQ("O_DIRECT read at an unaligned position", lkl_sys_pread64(fd, raw, 512, 100), -LKL_EINVAL);
+	CHECK_EQ("O_DIRECT read of an unaligned length", lkl_sys_pread64(fd, raw, 100, 0), -LKL_EINVAL);
+	CHECK_EQ("O_DIRECT read into an unaligned buffer", lkl_sys_pread64(fd, raw + 1, 512, 0), -LKL_EINVAL);
+	CHECK_EQ("buffered again (F_SETFL): any alignment", lkl_sys_fcntl(fd, LKL_F_SETFL, 0), 0);
+	CHECK_EQ("unaligned buffered read", lkl_sys_pread64(fd, raw + 1, 100, 100), 100);
+	CHECK_EQ("close", lkl_sys_close(fd), 0);
+}
+
 /* check_blockdev reads /dev/vda, the whole ext4 image. */
 static void check_blockdev(long long size)
 {
@@ -129,6 +150,7 @@ static void check_blockdev(long long size)
 	CHECK_EQ("BLKSSZGET", lkl_sys_ioctl(fd, LKL_BLKSSZGET, (long)&ssz), 0);
 	CHECK_EQ("sector size 512", ssz, 512);
 	CHECK_EQ("close /dev/vda", lkl_sys_close(fd), 0);
+	check_direct();
 }
 
 /* check_claims checks exclusive holds on block devices (Linux's

@@ -13,8 +13,9 @@ import (
 // device I/O does, so they see what a mounted filesystem wrote and the
 // filesystem sees them.
 type File struct {
-	d    *Device
-	excl bool // opened with O_EXCL: holds the device's claim
+	d     *Device
+	excl  bool          // opened with O_EXCL: holds the device's claim
+	flags func() uint32 // the open file's status flags (Attach)
 }
 
 // Open returns the operations of a new open file of the device. A
@@ -37,10 +38,25 @@ func (d *Device) Open(ctx vfs.Context, flags uint32) (vfs.FileOps, error) {
 }
 
 var (
-	_ vfs.Seeker  = (*File)(nil)
-	_ vfs.Syncer  = (*File)(nil)
-	_ vfs.Ioctler = (*File)(nil)
+	_ vfs.Attacher = (*File)(nil)
+	_ vfs.Seeker   = (*File)(nil)
+	_ vfs.Syncer   = (*File)(nil)
+	_ vfs.Ioctler  = (*File)(nil)
 )
+
+// Attach implements vfs.Attacher: reads and writes check O_DIRECT.
+func (f *File) Attach(file *vfs.File) { f.flags = file.Flags }
+
+// directInvalid is Linux's blkdev_dio_invalid for an O_DIRECT transfer of
+// n bytes at off through io: the position, the length and every buffer
+// must be aligned to the logical block size (512 bytes, which is also the
+// virtio disks' DMA alignment); EINVAL otherwise.
+func (f *File) directInvalid(io *usermem.IO, off int64, n int) bool {
+	if f.flags == nil || f.flags()&abi.O_DIRECT == 0 {
+		return false
+	}
+	return (off|int64(n))&(SectorSize-1) != 0 || !io.Aligned(SectorSize-1)
+}
 
 // Read implements vfs.FileOps: reads stop at the end of the device.
 func (f *File) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
@@ -52,6 +68,9 @@ func (f *File) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
 		return 0, nil
 	}
 	n := int(min(int64(dst.Len()), size-off))
+	if f.directInvalid(dst, off, n) {
+		return 0, abi.EINVAL
+	}
 	done := 0
 	got, err := f.d.ReadFunc(off, n, func(b []byte) (int, error) {
 		c, err := dst.CopyOut(done, b)
@@ -82,6 +101,9 @@ func (f *File) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
 		return 0, abi.ENOSPC
 	}
 	n := int(min(int64(src.Len()), size-off))
+	if f.directInvalid(src, off, src.Len()) {
+		return 0, abi.EINVAL
+	}
 	done := 0
 	got, err := f.d.WriteFunc(off, n, func(b []byte) (int, error) {
 		c, err := src.CopyIn(done, b)

@@ -74,6 +74,18 @@ func NewIOVec(segs []Seg) (*IO, error) {
 // Len is the total number of bytes io covers.
 func (io *IO) Len() int { return io.n }
 
+// Aligned reports whether every buffer of io with bytes in it starts at
+// an address and has a length that are multiples of mask+1 (a power of
+// two), as Linux's iov_iter_is_aligned asks for direct I/O.
+func (io *IO) Aligned(mask uintptr) bool {
+	for _, s := range io.segs {
+		if s.Len > 0 && (uintptr(s.Addr)|uintptr(s.Len))&mask != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // CopyOut copies src to io at logical offset off. It returns how many bytes
 // were copied; err is EFAULT if a segment is bad.
 func (io *IO) CopyOut(off int, src []byte) (int, error) {

@@ -90,7 +90,10 @@ func (i *inode) Open(ctx vfs.Context, flags uint32) (vfs.FileOps, error) {
 }
 
 // regFile is an open regular file.
-type regFile struct{ i *inode }
+type regFile struct {
+	i     *inode
+	flags func() uint32 // the open file's status flags (Attach)
+}
 
 var _ vfs.Seeker = (*regFile)(nil)
 
@@ -107,6 +110,12 @@ func (f *regFile) Release() { f.i.release() }
 func (f *regFile) Read(ctx vfs.Context, dst *usermem.IO, off int64) (int, error) {
 	i := f.i
 	i.mu.RLock()
+	if f.direct() {
+		if err := i.directReadCheckLocked(dst, off); err != nil {
+			i.mu.RUnlock()
+			return 0, err
+		}
+	}
 	n, err := i.readLocked(dst, off)
 	i.mu.RUnlock()
 	i.touchAtime(ctx)

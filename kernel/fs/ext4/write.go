@@ -162,6 +162,12 @@ func (f *regFile) WriteAppend(ctx vfs.Context, src *usermem.IO) (int, int64, err
 func (f *regFile) write(ctx vfs.Context, src *usermem.IO, off int64) (int, int64, error) {
 	i := f.i
 	i.mu.Lock()
+	if f.direct() {
+		if err := i.directWriteCheckLocked(src, off); err != nil {
+			i.mu.Unlock()
+			return 0, int64(i.d.size), err
+		}
+	}
 	n, err := i.writeDataLocked(ctx, src, off)
 	end := int64(i.d.size)
 	i.mu.Unlock()

@@ -44,12 +44,10 @@ func (t *Task) Block(ev *waiter.Event, deadline int64) error {
 // pollEvent is a wait whose deadline has passed: nil if ev has fired,
 // else ETIMEDOUT.
 func pollEvent(ev *waiter.Event) error {
-	select {
-	case <-ev.C():
+	if ev.TryWait() {
 		return nil
-	default:
-		return abi.ETIMEDOUT
 	}
+	return abi.ETIMEDOUT
 }
 
 // Block implements vfs.Context for the kernel's own work (boot, mounts

@@ -12,15 +12,12 @@ func touchAtime(ctx Context, p Path) {
 	if mf&abi.MS_NOATIME != 0 || p.D.typ == abi.S_IFDIR && mf&abi.MS_NODIRATIME != 0 || p.Mnt.ReadOnly() {
 		return
 	}
-	if inodeFlags(p.D.inode)&abi.FS_NOATIME_FL != 0 {
-		return
-	}
 	a := p.D.inode.Attr()
 	now := ctx.Now()
 	if mf&abi.MS_RELATIME != 0 && !relatimeNeedsUpdate(&a, now) {
 		return
 	}
-	if a.Atime == now {
+	if a.Atime == now || inodeFlags(p.D.inode)&abi.FS_NOATIME_FL != 0 {
 		return
 	}
 	p.D.inode.SetAttr(ctx, &SetAttr{Mask: SetAtime, Atime: now})

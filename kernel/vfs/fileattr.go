@@ -85,33 +85,31 @@ func GetFlags(f *File) (uint32, error) {
 // owns the inode or has CAP_FOWNER, and EPERM for a change of the
 // immutable or append-only flag without CAP_LINUX_IMMUTABLE.
 func SetFlags(ctx Context, f *File, flags uint32) error {
-	fl, err := prepareFlags(ctx, f, flags)
-	if err != nil {
+	fl, old, ok := flaggerOf(f)
+	if !ok {
+		return abi.ENOIOCTLCMD
+	}
+	if err := mayChangeFlags(ctx, f.path, old, flags); err != nil {
 		return err
 	}
 	return fl.SetInodeFlags(ctx, flags)
 }
 
-// prepareFlags makes SetFlags' checks for a change to flags and returns
-// the inode's Flagger.
-func prepareFlags(ctx Context, f *File, flags uint32) (Flagger, error) {
-	p := f.path
-	fl, old, ok := flaggerOf(f)
-	if !ok {
-		return nil, abi.ENOIOCTLCMD
-	}
+// mayChangeFlags makes SetFlags' checks for a change of p's flags from
+// old to flags.
+func mayChangeFlags(ctx Context, p Path, old, flags uint32) error {
 	if err := p.Mnt.wantWrite(); err != nil {
-		return nil, err
+		return err
 	}
 	c := ctx.Creds()
 	a := p.D.inode.Attr()
 	if !isOwnerOrCap(c, &a) {
-		return nil, abi.EPERM
+		return abi.EPERM
 	}
 	if (flags^old)&(abi.FS_APPEND_FL|abi.FS_IMMUTABLE_FL) != 0 && !c.HasCap(abi.CAP_LINUX_IMMUTABLE) {
-		return nil, abi.EPERM
+		return abi.EPERM
 	}
-	return fl, nil
+	return nil
 }
 
 // flagXflags pairs each flag that struct fsxattr also carries with its
@@ -169,14 +167,13 @@ func GetXflags(f *File) (abi.Fsxattr, error) {
 // other flags stay; then SetFlags' checks, then the filesystem's say on
 // the other fields (FsxattrChecker).
 func SetXflags(ctx Context, f *File, fa abi.Fsxattr) error {
-	_, old, ok := flaggerOf(f)
+	fl, old, ok := flaggerOf(f)
 	if !ok {
 		return abi.ENOIOCTLCMD
 	}
 	flags, rest := flagsOfX(fa.Xflags)
 	flags |= old &^ commonFlags
-	fl, err := prepareFlags(ctx, f, flags)
-	if err != nil {
+	if err := mayChangeFlags(ctx, f.path, old, flags); err != nil {
 		return err
 	}
 	if c, ok := fl.(FsxattrChecker); ok {

@@ -239,7 +239,7 @@ func (w *Walker) openPath(p Path, flags uint32, created bool) (*File, error) {
 	}
 	// An append-only file is written only in append mode, and never
 	// truncated.
-	if IsAppend(p.D.inode) && (flags&abi.O_ACCMODE != abi.O_RDONLY && flags&abi.O_APPEND == 0 || flags&abi.O_TRUNC != 0) {
+	if (flags&abi.O_ACCMODE != abi.O_RDONLY && flags&abi.O_APPEND == 0 || flags&abi.O_TRUNC != 0) && IsAppend(p.D.inode) {
 		return nil, abi.EPERM
 	}
 	if flags&abi.O_NOATIME != 0 {

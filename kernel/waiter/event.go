@@ -78,6 +78,19 @@ func (e *Event) Wait() {
 	}
 }
 
+// TryWait consumes a firing if the event has fired, without blocking,
+// and reports whether it had.
+func (e *Event) TryWait() bool {
+	if !e.state.CompareAndSwap(fired, idle) {
+		return false
+	}
+	select {
+	case <-e.ch:
+	default:
+	}
+	return true
+}
+
 // C returns the channel that receives each firing, for waiting in a
 // select (contexts without a host thread of their own, tests).
 func (e *Event) C() <-chan struct{} { return e.ch }

@@ -84,3 +84,18 @@ func TestEventEntry(t *testing.T) {
 		t.Fatal("queue not empty after Unregister")
 	}
 }
+
+// TryWait takes a firing without blocking, once.
+func TestEventTryWait(t *testing.T) {
+	ev := NewEvent()
+	if ev.TryWait() {
+		t.Fatal("TryWait before any firing")
+	}
+	ev.Fire()
+	if !ev.TryWait() {
+		t.Fatal("TryWait missed a firing")
+	}
+	if ev.TryWait() {
+		t.Fatal("one firing taken twice")
+	}
+}

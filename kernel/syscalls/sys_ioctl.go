@@ -98,12 +98,13 @@ func Ioctl(t *kernel.Task, a *Args) (uintptr, error) {
 			return 0, writeInt(arg, int32(fl))
 		}
 	case abi.FS_IOC_SETFLAGS:
-		if _, err := vfs.GetFlags(f); err != abi.ENOIOCTLCMD {
-			fl, err := readInt(arg)
-			if err != nil {
-				return 0, err
-			}
-			return 0, vfs.SetFlags(t, f, uint32(fl))
+		// The argument is read first, whatever the file (ioctl_setflags).
+		fl, err := readInt(arg)
+		if err != nil {
+			return 0, err
+		}
+		if err := vfs.SetFlags(t, f, uint32(fl)); err != abi.ENOIOCTLCMD {
+			return 0, err
 		}
 	case abi.FS_IOC_FSGETXATTR:
 		if fa, err := vfs.GetXflags(f); err != abi.ENOIOCTLCMD {
@@ -113,14 +114,14 @@ func Ioctl(t *kernel.Task, a *Args) (uintptr, error) {
 			return 0, copyOut(arg, &fa, abi.SizeofFsxattr)
 		}
 	case abi.FS_IOC_FSSETXATTR:
-		if _, err := vfs.GetXflags(f); err != abi.ENOIOCTLCMD {
-			var b [abi.SizeofFsxattr]byte
-			if err := usermem.CopyIn(b[:], arg); err != nil {
-				return 0, err
-			}
-			var fa abi.Fsxattr
-			fa.UnmarshalFrom(b[:])
-			return 0, vfs.SetXflags(t, f, fa)
+		var b [abi.SizeofFsxattr]byte
+		if err := usermem.CopyIn(b[:], arg); err != nil {
+			return 0, err
+		}
+		var fa abi.Fsxattr
+		fa.UnmarshalFrom(b[:])
+		if err := vfs.SetXflags(t, f, fa); err != abi.ENOIOCTLCMD {
+			return 0, err
 		}
 	}
 	if io, ok := f.Ops().(vfs.Ioctler); ok {

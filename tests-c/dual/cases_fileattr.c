@@ -509,3 +509,18 @@ CASE(fsxattr_other_xflag_tmpfs_eopnotsupp)
 	fa.fsx_xflags |= FS_XFLAG_NODEFRAG;
 	ERR(set_fsxattr("f", &fa), -EOPNOTSUPP);
 }
+
+CASE(fileattr_set_on_pipe_reads_argument_first)
+{
+	struct fsxattr fa = {0};
+	int fds[2], flags = 0;
+
+	OK(sys_pipe2(fds, 0));
+	ERR(sys_ioctl(fds[0], FS_IOC_SETFLAGS, (unsigned long)BADPTR), -EFAULT);
+	ERR(sys_ioctl(fds[0], FS_IOC_SETFLAGS, (unsigned long)&flags), -ENOTTY);
+	ERR(sys_ioctl(fds[0], FS_IOC_FSSETXATTR, (unsigned long)BADPTR), -EFAULT);
+	ERR(sys_ioctl(fds[0], FS_IOC_FSSETXATTR, (unsigned long)&fa), -ENOTTY);
+	ERR(sys_ioctl(fds[0], FS_IOC_GETFLAGS, (unsigned long)BADPTR), -ENOTTY);
+	sys_close(fds[0]);
+	sys_close(fds[1]);
+}

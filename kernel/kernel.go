@@ -32,12 +32,13 @@ const (
 
 // Kernel is one booted kernel.
 type Kernel struct {
-	Ops     hostops.Ops   // immutable
-	Cmdline Cmdline       // immutable
-	Log     *Log          // immutable
-	Clock   *ktime.Clock  // immutable
-	Mem     *mm.Allocator // immutable
-	VFS     *vfs.VFS      // immutable
+	Ops       hostops.Ops   // immutable
+	Cmdline   Cmdline       // immutable
+	Log       *Log          // immutable
+	Clock     *ktime.Clock  // immutable
+	Mem       *mm.Allocator // immutable
+	heapFloor func()        // gives back this kernel's share of the Go heap floor (mm.HeapFloor)
+	VFS       *vfs.VFS      // immutable
 
 	// FSTypes are registered by the filesystems' setup (see Boot).
 	BootTime int64 // CLOCK_REALTIME at boot, ns
@@ -101,6 +102,7 @@ func Boot(ops hostops.Ops, cmdline string, setup Setup) (*Kernel, error) {
 	k.Log.Printf(LogNotice, "Linux version %s (liblinux) %s", Release, Version)
 	k.Log.Printf(LogNotice, "Command line: %s", k.Cmdline.Raw)
 	k.Mem = mm.New(ops, k.Cmdline.Mem)
+	k.heapFloor = mm.HeapFloor(k.Cmdline.Mem)
 	k.VFS = vfs.New()
 	k.pipeDev = k.VFS.NewAnonDev()
 
@@ -215,6 +217,7 @@ func (k *Kernel) unmountAll() {
 func (k *Kernel) release() {
 	k.Clock.Close()
 	k.Mem.Close()
+	k.heapFloor()
 }
 
 // LogUnknownError logs an error that has no errno once, and returns EIO.

@@ -17,6 +17,8 @@
 //	pageCache.mu
 //	  Allocator.mu (PageAlloc is called under it: it only allocates)
 //
+// heap.mu (heap.go, the Go heap floor) is a leaf of its own.
+//
 // A page that is not handed out is always in the shared free list or a
 // CPU's cache, never only in a local variable of a function that moves
 // it between them (so the cache's lock is held while the free list is

@@ -12,6 +12,13 @@ CC ?= gcc
 BUILD := build
 export GOFLAGS := -mod=mod -buildvcs=false
 export CGO_ENABLED := 1
+# The Go toolchain everything is built and tested with. Go 1.27 lets a C
+# thread into Go without taking a lock (1.26 takes one lock on every call
+# from C, so threads calling liblinux at once all meet on it); go.mod
+# still asks only for 1.26. The go command fetches it through the module
+# proxy on first use; GOTOOLCHAIN=local builds with the installed Go.
+GOTOOLCHAIN ?= go1.27.3
+export GOTOOLCHAIN
 
 GO_SRC := $(shell find abi capi cgotrace hostops kernel -name '*.go' -o -name '*.c' -o -name '*.h' 2>/dev/null) go.mod
 HEADERS := $(shell find include -name '*.h' 2>/dev/null)
@@ -23,9 +30,17 @@ TOOLS := $(BUILD)/cptofs $(BUILD)/cpfromfs $(BUILD)/fs2tar
 
 all: $(BUILD)/liblinux.so $(BUILD)/liblinux.pc $(TOOLS)
 
-$(BUILD)/obj/liblinux_go.a: $(GO_SRC) $(HEADERS)
+$(BUILD)/obj/liblinux_go.a: $(GO_SRC) $(HEADERS) $(BUILD)/obj/toolchain
 	@mkdir -p $(BUILD)/obj
 	$(GO) build -buildmode=c-archive -trimpath -o $@ ./capi
+
+# Rebuilt, and so the library with it, when the toolchain changes.
+$(BUILD)/obj/toolchain: FORCE
+	@mkdir -p $(BUILD)/obj
+	@v=$$($(GO) env GOVERSION); [ "$$(cat $@ 2>/dev/null)" = "$$v" ] || echo "$$v" > $@
+
+.PHONY: FORCE
+FORCE:
 
 $(BUILD)/liblinux.so $(BUILD)/liblinux.a &: $(BUILD)/obj/liblinux_go.a link/link.sh link/liblinux.map
 	link/link.sh $(abspath $<) $(abspath $(BUILD))

@@ -208,6 +208,40 @@ static void check_claims(const char *mnt)
 	lkl_sys_rmdir("/other");
 }
 
+/* check_lazy checks that a filesystem a lazy unmount (MNT_DETACH) left to
+ * an open file can be mounted again, and that the new mount is the same
+ * filesystem, as Linux's sget finds the superblock still active: the new
+ * mount reads what the old descriptor writes. mnt, the only mount of the
+ * ext4 disk, is mounted again in its place for lkl_umount_dev. */
+static void check_lazy(const char *mnt)
+{
+	struct lkl_stat a, b;
+	char path[64], buf[16];
+	long fd, fd2;
+
+	snprintf(path, sizeof(path), "%s/lazy", mnt);
+	fd = lkl_sys_open(path, LKL_O_CREAT | LKL_O_RDWR | LKL_O_TRUNC, 0644);
+	CHECK("create a file to keep open", fd >= 0, "got %ld", fd);
+	CHECK_EQ("write before", lkl_sys_write(fd, "before", 6), 6);
+	CHECK_EQ("lazy umount with the file open", lkl_sys_umount(mnt, LKL_MNT_DETACH), 0);
+	CHECK_EQ("the file is gone from the tree", lkl_sys_access(path, 0 /* F_OK */), -LKL_ENOENT);
+	CHECK_EQ("mount the device again", lkl_sys_mount("/dev/vda", (char *)mnt, "ext4", 0, NULL), 0);
+	CHECK_EQ("write after, through the old descriptor", lkl_sys_write(fd, "after", 5), 5);
+	fd2 = lkl_sys_open(path, LKL_O_RDONLY, 0);
+	CHECK("open through the new mount", fd2 >= 0, "got %ld", fd2);
+	memset(buf, 0, sizeof(buf));
+	CHECK_EQ("read through the new mount", lkl_sys_read(fd2, buf, sizeof(buf)), 11);
+	CHECK("it has the old descriptor's writes", !memcmp(buf, "beforeafter", 11), "got \"%.11s\"", buf);
+	CHECK_EQ("fstat the old descriptor", lkl_sys_fstat(fd, &a), 0);
+	CHECK_EQ("fstat the new one", lkl_sys_fstat(fd2, &b), 0);
+	CHECK("one filesystem: same st_dev and st_ino", a.st_dev == b.st_dev && a.st_ino == b.st_ino,
+	      "%llu:%llu vs %llu:%llu", (unsigned long long)a.st_dev, (unsigned long long)a.st_ino,
+	      (unsigned long long)b.st_dev, (unsigned long long)b.st_ino);
+	CHECK_EQ("close the new descriptor", lkl_sys_close(fd2), 0);
+	CHECK_EQ("close the old one", lkl_sys_close(fd), 0);
+	CHECK_EQ("unlink", lkl_sys_unlink(path), 0);
+}
+
 /* host_check runs a shell command on the host; 0 when it succeeds. */
 static int host_check(const char *fmt, const char *arg)
 {
@@ -302,6 +336,7 @@ int main(int argc, char **argv)
 	CHECK_EQ("the device node /dev/0000fe00", lkl_sys_access("/dev/0000fe00", 0 /* F_OK */), 0);
 	use_fs(mnt);
 	check_claims(mnt);
+	check_lazy(mnt);
 	CHECK_EQ("remove a disk a filesystem is mounted from", lkl_disk_remove(ext4), -LKL_EBUSY);
 	CHECK_EQ("umount_dev", lkl_umount_dev(id0, 0, 0, 1000), 0);
 	CHECK_EQ("mount point removed", lkl_sys_access("/mnt/0000fe00", 0 /* F_OK */), -LKL_ENOENT);

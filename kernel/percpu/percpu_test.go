@@ -224,3 +224,85 @@ func TestRefPerCPU(t *testing.T) {
 		t.Fatal("switch of an unused Ref did not report zero")
 	}
 }
+
+// TestRefTryGet checks TryGet in both modes, at zero, and a second switch
+// of a count already in atomic mode (a superblock mounted again after a
+// lazy unmount, then unmounted).
+func TestRefTryGet(t *testing.T) {
+	var r Ref
+	r.Get()
+	if r.TryGet() {
+		t.Fatal("TryGet in per-CPU mode added a reference")
+	}
+	if r.SwitchToAtomic() {
+		t.Fatal("switch reported zero with a reference left")
+	}
+	if !r.TryGet() {
+		t.Fatal("TryGet with one reference failed")
+	}
+	if n := r.Count(); n != 2 {
+		t.Fatalf("Count() = %d, want 2", n)
+	}
+	if r.Put() {
+		t.Fatal("Put reported zero with a reference left")
+	}
+	if r.SwitchToAtomic() {
+		t.Fatal("second switch reported zero with a reference left")
+	}
+	if !r.Put() {
+		t.Fatal("last Put did not report zero")
+	}
+	if r.TryGet() {
+		t.Fatal("TryGet at zero added a reference")
+	}
+	if !r.SwitchToAtomic() {
+		t.Fatal("second switch at zero did not report zero")
+	}
+	if n := r.Count(); n != 0 {
+		t.Fatalf("Count() = %d, want 0", n)
+	}
+}
+
+// TestRefTryGetDuringSwitch races TryGet with the switch of a count whose
+// last other reference goes at the same time: either TryGet wins (and the
+// count is not zero until its reference goes) or the zero is seen, once.
+func TestRefTryGetDuringSwitch(t *testing.T) {
+	for round := range 200 {
+		var r Ref
+		r.Get()
+		var zeros atomic.Int32
+		var got atomic.Bool
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if r.SwitchToAtomic() {
+				zeros.Add(1)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if round%3 == 0 {
+				runtime.Gosched()
+			}
+			got.Store(r.TryGet())
+		}()
+		if r.Put() {
+			zeros.Add(1)
+		}
+		wg.Wait()
+		if got.Load() {
+			if zeros.Load() != 0 {
+				t.Fatalf("round %d: zero seen while TryGet's reference is held", round)
+			}
+			if !r.Put() {
+				t.Fatalf("round %d: dropping TryGet's reference did not reach zero", round)
+			}
+		} else if zeros.Load() == 0 {
+			t.Fatalf("round %d: no zero seen and no reference taken", round)
+		}
+		if n := r.Count(); n != 0 {
+			t.Fatalf("round %d: Count() = %d", round, n)
+		}
+	}
+}

@@ -54,6 +54,25 @@ func (r *Ref) add(slot int, d int64) bool {
 	return r.total.Add(d) == 0
 }
 
+// TryGet adds a reference unless the count is zero, and reports whether
+// it did. Only atomic mode knows a zero: in per-CPU mode it adds nothing
+// and reports false. A switch in progress counts as not zero (the switch
+// then finds the reference TryGet added).
+func (r *Ref) TryGet() bool {
+	if !r.atomic.Load() {
+		return false
+	}
+	for {
+		n := r.total.Load()
+		if n <= 0 {
+			return false
+		}
+		if r.total.CompareAndSwap(n, n+1) {
+			return true
+		}
+	}
+}
+
 // SwitchToAtomic moves the count to atomic mode (if it is not there yet)
 // and reports whether it is zero. Callers that may run it at the same
 // time as a Put that reaches zero must make sure they act on the zero

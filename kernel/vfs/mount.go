@@ -273,19 +273,13 @@ func (v *VFS) AttachSource(sb *Superblock, at Path, flags uint64, source string)
 }
 
 // AttachAgain is AttachSource for a superblock that is already mounted
-// elsewhere: a second mount(2) of a device gets the filesystem instance
-// the first one made, as Linux's sget. A superblock whose mounts are all
-// gone (one a lazy unmount left to its open files) is on its way out and
-// cannot be mounted again: EBUSY.
+// elsewhere, or was until a lazy unmount left it to its open files: a
+// second mount(2) of a device gets the filesystem instance the first one
+// made, as Linux's sget. EBUSY once the superblock is released or being
+// released.
 func (v *VFS) AttachAgain(sb *Superblock, at Path, flags uint64, source string) (*Mount, error) {
-	for {
-		r := sb.refs.Load()
-		if r <= 0 {
-			return nil, abi.EBUSY
-		}
-		if sb.refs.CompareAndSwap(r, r+1) {
-			break
-		}
+	if !sb.holdForMount() {
+		return nil, abi.EBUSY
 	}
 	m := v.AttachSource(sb, at, flags, source)
 	sb.decRef() // AttachSource took the mount's own reference

@@ -12,7 +12,8 @@ import (
 // (percpu.Ref) while the superblock has a mount: nobody needs to see it
 // reach zero then. When the last mount goes, the count switches to one
 // shared number, and the close that takes it to zero releases the
-// superblock.
+// superblock, unless a mount(2) of its device took it back before
+// (holdForMount); the count then stays shared.
 type sbFiles struct {
 	ref      percpu.Ref
 	released atomic.Bool // release ran (or is not needed)
@@ -31,6 +32,33 @@ func (sb *Superblock) unmounted() {
 func (sb *Superblock) Abandon() {
 	if sb.refs.Load() == 0 {
 		sb.unmounted()
+	}
+}
+
+// holdForMount takes a mount reference on sb for a new mount of it. A
+// superblock whose mounts are all gone but whose files are still open
+// (a lazy unmount left it to them) is taken back, as Linux's sget finds
+// a superblock that is still active: a hold on its open files keeps the
+// last close from releasing it while the mount reference is taken. Its
+// files stay counted in the one shared number. false once it is released
+// or being released.
+func (sb *Superblock) holdForMount() bool {
+	for {
+		r := sb.refs.Load()
+		if r > 0 {
+			if sb.refs.CompareAndSwap(r, r+1) {
+				return true
+			}
+			continue
+		}
+		if !sb.files.ref.TryGet() {
+			return false
+		}
+		taken := sb.refs.CompareAndSwap(0, 1)
+		sb.fileClosed(percpu.Slot())
+		if taken {
+			return true
+		}
 	}
 }
 

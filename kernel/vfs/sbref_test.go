@@ -106,3 +106,94 @@ func TestSuperblockLifetimeConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestSuperblockMountedAgain checks that a superblock a lazy unmount left
+// to its open files can be mounted again (the same instance, as Linux's
+// sget), that it is then released only after the new mount and the old
+// files are gone, and that a released one cannot be mounted: EBUSY.
+func TestSuperblockMountedAgain(t *testing.T) {
+	f := newFixture(t)
+	f.mkdir("/m", 0755)
+	f.mkdir("/m2", 0755)
+	var released atomic.Int32
+	m := f.sbWithRelease(&released)
+	sb := m.Superblock()
+	file, err := f.w().Open("/m", abi.O_RDONLY|abi.O_DIRECTORY, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.v.Detach(m, true); err != nil {
+		t.Fatal(err)
+	}
+	m2, err := f.v.AttachAgain(sb, f.resolve("/m2"), 0, "none")
+	if err != nil {
+		t.Fatalf("mount again after a lazy unmount: %v", err)
+	}
+	if got := f.resolve("/m2"); got.Mnt != m2 || got.D.Inode() != file.Path().D.Inode() {
+		t.Fatal("the new mount does not show the same filesystem")
+	}
+	file.DecRef()
+	if n := released.Load(); n != 0 {
+		t.Fatalf("released while mounted again (%d)", n)
+	}
+	if err := f.v.Detach(m2, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := released.Load(); n != 1 {
+		t.Fatalf("releases after the last unmount = %d, want 1", n)
+	}
+	if _, err := f.v.AttachAgain(sb, f.resolve("/m2"), 0, "none"); err != abi.EBUSY {
+		t.Fatalf("mount of a released superblock: %v, want EBUSY", err)
+	}
+}
+
+// TestSuperblockMountedAgainRace mounts a lazily unmounted superblock
+// again while its last files close on other goroutines: either the mount
+// wins (and nothing is released until it goes) or the release does (and
+// the mount gives EBUSY); the release runs once (run with -race).
+func TestSuperblockMountedAgainRace(t *testing.T) {
+	f := newFixture(t)
+	f.mkdir("/m", 0755)
+	f.mkdir("/m2", 0755)
+	for round := range 50 {
+		var released atomic.Int32
+		m := f.sbWithRelease(&released)
+		sb := m.Superblock()
+		var files []*vfs.File
+		for range 4 {
+			file, err := f.w().Open("/m", abi.O_RDONLY|abi.O_DIRECTORY, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files = append(files, file)
+		}
+		if err := f.v.Detach(m, true); err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for _, file := range files {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				file.DecRef()
+			}()
+		}
+		m2, err := f.v.AttachAgain(sb, f.resolve("/m2"), 0, "none")
+		wg.Wait()
+		switch err {
+		case nil:
+			if n := released.Load(); n != 0 {
+				t.Fatalf("round %d: released while mounted again", round)
+			}
+			if err := f.v.Detach(m2, false); err != nil {
+				t.Fatal(err)
+			}
+		case abi.EBUSY:
+		default:
+			t.Fatalf("round %d: mount again: %v", round, err)
+		}
+		if n := released.Load(); n != 1 {
+			t.Fatalf("round %d: releases = %d, want 1", round, n)
+		}
+	}
+}

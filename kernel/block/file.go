@@ -119,6 +119,9 @@ func (f *File) Write(ctx vfs.Context, src *usermem.IO, off int64) (int, error) {
 // DirectIO implements vfs.DirectIOer: block devices take O_DIRECT.
 func (f *File) DirectIO() {}
 
+// PageCache implements vfs.PageCacher.
+func (f *File) PageCache() {}
+
 // Release implements vfs.FileOps: an O_EXCL open gives up its claim.
 // Closing a block device does not write its cache back: fsync, sync and
 // unmount do.

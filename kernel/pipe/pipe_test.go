@@ -333,7 +333,7 @@ func TestSpliceInSlotsDoNotMerge(t *testing.T) {
 	if n, err := tp.p.SetCapacity(4096, false); n != 4096 || err != nil {
 		t.Fatal(n, err)
 	}
-	n, err := tp.p.SpliceIn(tp.ctx, 100, true, func(dst *usermem.IO) (int, error) {
+	n, err := tp.p.SpliceIn(tp.ctx, 100, WholePages, true, func(dst *usermem.IO) (int, error) {
 		if dst.Len() != 100 {
 			t.Errorf("splice offered %d bytes", dst.Len())
 		}
@@ -343,7 +343,7 @@ func TestSpliceInSlotsDoNotMerge(t *testing.T) {
 		t.Fatalf("SpliceIn = %d, %v", n, err)
 	}
 	tp.wantWriteErr("write after a spliced slot", []byte("de"), false, abi.EAGAIN)
-	if _, err := tp.p.SpliceIn(tp.ctx, 100, true, nil); err != abi.EAGAIN {
+	if _, err := tp.p.SpliceIn(tp.ctx, 100, WholePages, true, nil); err != abi.EAGAIN {
 		t.Fatalf("SpliceIn into a full pipe: %v", err)
 	}
 	tp.wantRead("spliced", 100, []byte("abc"))
@@ -353,14 +353,14 @@ func TestSpliceInSlotsDoNotMerge(t *testing.T) {
 		t.Fatal(n, err)
 	}
 	data := pattern(70000, 'a')
-	n, err = tp.p.SpliceIn(tp.ctx, len(data), true, func(dst *usermem.IO) (int, error) {
+	n, err = tp.p.SpliceIn(tp.ctx, len(data), WholePages, true, func(dst *usermem.IO) (int, error) {
 		return dst.CopyOut(0, data[:5000])
 	})
 	if n != 5000 || err != nil {
 		t.Fatalf("SpliceIn = %d, %v", n, err)
 	}
 	tp.wantState("5000 spliced", 5000, 2)
-	n, err = tp.p.SpliceIn(tp.ctx, len(data), true, func(dst *usermem.IO) (int, error) {
+	n, err = tp.p.SpliceIn(tp.ctx, len(data), WholePages, true, func(dst *usermem.IO) (int, error) {
 		if dst.Len() != 14*4096 {
 			t.Errorf("splice offered %d bytes for 14 free slots", dst.Len())
 		}

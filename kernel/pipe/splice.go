@@ -54,12 +54,53 @@ func (p *Pipe) waitEvent(ctx vfs.Context, ev *waiter.Event) error {
 	return ctx.Block(ev, 0)
 }
 
-// SpliceIn fills the pipe from a file (splice(2) and sendfile(2) into a
-// pipe). It waits until a slot is free (EAGAIN if nonblock, EPIPE once
-// the pipe has no readers), then calls read once with an IO over fresh
-// pages for up to max bytes, as many as there are free slots, and keeps
-// what read put there: a slot per page, which later writes do not join.
-func (p *Pipe) SpliceIn(ctx vfs.Context, max int, nonblock bool, read func(dst *usermem.IO) (int, error)) (int, error) {
+// A Shape lays spliced data out in pipe slots, as Linux's splice does:
+// given how many bytes the slots before it took, it returns where in its
+// page the next slot's data starts and how many bytes that slot takes at
+// most.
+type Shape func(done int) (off, n int)
+
+// WholePages gives each slot a page from its start: data copied out of a
+// file that has no page cache (Linux's copy_splice_read).
+func WholePages(int) (int, int) { return 0, mm.PageSize }
+
+// FilePages gives each slot what is left of one page of a file read from
+// pos (>= 0) on: the pages of Linux's page cache (filemap_splice_read).
+func FilePages(pos int64) Shape {
+	return func(done int) (int, int) {
+		o := int((pos + int64(done)) % mm.PageSize)
+		return o, mm.PageSize - o
+	}
+}
+
+// UserPages gives each slot what is left of one page of the caller's
+// memory in segs, one segment at a time: the pages vmsplice(2) puts in
+// the pipe (Linux's iter_to_pipe).
+func UserPages(segs []usermem.Seg) Shape {
+	i, base := 0, 0 // segment i starts at byte base of the data
+	return func(done int) (int, int) {
+		if done < base {
+			i, base = 0, 0
+		}
+		for i < len(segs) && done >= base+segs[i].Len {
+			base += segs[i].Len
+			i++
+		}
+		if i == len(segs) {
+			return 0, mm.PageSize
+		}
+		o := int((uintptr(segs[i].Addr) + uintptr(done-base)) % mm.PageSize)
+		return o, min(mm.PageSize-o, base+segs[i].Len-done)
+	}
+}
+
+// SpliceIn fills the pipe from a file or the caller's memory (splice(2),
+// sendfile(2) and vmsplice(2) into a pipe). It waits until a slot is free
+// (EAGAIN if nonblock, EPIPE once the pipe has no readers), then calls
+// read once with an IO over fresh pages for up to max bytes, laid out by
+// shape in as many slots as are free, and keeps what read put there: a
+// slot per page, which later writes do not join.
+func (p *Pipe) SpliceIn(ctx vfs.Context, max int, shape Shape, nonblock bool, read func(dst *usermem.IO) (int, error)) (int, error) {
 	e, ch := waiter.NewEventEntry(waiter.EventOut)
 	p.queue.Register(e)
 	defer p.queue.Unregister(e)
@@ -70,7 +111,7 @@ func (p *Pipe) SpliceIn(ctx vfs.Context, max int, nonblock bool, read func(dst *
 			return 0, abi.EPIPE
 		}
 		if !p.fullLocked() {
-			n, err := p.spliceInLocked(max, read)
+			n, err := p.spliceInLocked(max, shape, read)
 			p.mu.Unlock()
 			if n > 0 {
 				p.queue.Notify(waiter.EventIn)
@@ -91,11 +132,14 @@ func (p *Pipe) SpliceIn(ctx vfs.Context, max int, nonblock bool, read func(dst *
 // if no page can be had; with fewer pages than wanted it reads less.
 //
 // Preconditions: p.mu is held; the pipe is not full.
-func (p *Pipe) spliceInLocked(max int, read func(dst *usermem.IO) (int, error)) (int, error) {
-	want := min(max, (p.slotsLocked()-p.used)*mm.PageSize)
+func (p *Pipe) spliceInLocked(max int, shape Shape, read func(dst *usermem.IO) (int, error)) (int, error) {
+	free := p.slotsLocked() - p.used
 	var pages []*page
+	var offs []int
 	var segs []usermem.Seg
-	for got := 0; got < want; got += mm.PageSize {
+	for got := 0; got < max && len(pages) < free; {
+		o, n := shape(got)
+		n = min(n, max-got)
 		pg, err := p.newPageLocked()
 		if err != nil {
 			if len(pages) == 0 {
@@ -104,7 +148,9 @@ func (p *Pipe) spliceInLocked(max int, read func(dst *usermem.IO) (int, error)) 
 			break
 		}
 		pages = append(pages, pg)
-		segs = append(segs, usermem.Seg{Addr: usermem.AddrOf(pg.b), Len: min(mm.PageSize, want-got)})
+		offs = append(offs, o)
+		segs = append(segs, usermem.Seg{Addr: usermem.AddrOf(pg.b[o:]), Len: n})
+		got += n
 	}
 	io, err := usermem.NewIOVec(segs)
 	if err != nil {
@@ -115,13 +161,13 @@ func (p *Pipe) spliceInLocked(max int, read func(dst *usermem.IO) (int, error)) 
 	}
 	n, err := read(io)
 	left := n
-	for _, pg := range pages {
+	for i, pg := range pages {
 		if left == 0 {
 			p.putPageLocked(pg)
 			continue
 		}
-		c := min(left, mm.PageSize)
-		p.pushLocked(slot{pg: pg, len: c})
+		c := min(left, segs[i].Len)
+		p.pushLocked(slot{pg: pg, off: offs[i], len: c})
 		left -= c
 	}
 	return n, err

@@ -3,6 +3,7 @@ package syscalls_test
 import (
 	"bytes"
 	"math"
+	"runtime"
 	"testing"
 
 	"liblinux/abi"
@@ -268,6 +269,34 @@ func TestVmsplice(t *testing.T) {
 	vs("bad descriptor", 99, wv, 1, 0, errno(abi.EBADF))
 	vs("IOV_MAX+1", w, wv, 1025, 0, errno(abi.EINVAL))
 	vs("no iovecs", w, wv, 0, 0, 0)
+}
+
+// TestVmspliceIgnoresONonblock checks that only SPLICE_F_NONBLOCK makes
+// vmsplice nonblocking: on an empty pipe with O_NONBLOCK it waits for
+// data, as Linux's does.
+func TestVmspliceIgnoresONonblock(t *testing.T) {
+	e := newEnv(t, "")
+	r, w := e.pipe(abi.O_NONBLOCK)
+	b, p := e.buf(4)
+	rv := e.iovecs([2]uintptr{p, 4})
+	reader, err := e.k.NewTask(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan int64, 1)
+	go func() { done <- callOn(reader, abi.SYS_VMSPLICE, [6]uintptr{r, rv, 1, 0}) }()
+	for !reader.InSyscall() {
+		select {
+		case got := <-done:
+			t.Fatalf("vmsplice of an empty O_NONBLOCK pipe returned %d without waiting", got)
+		default:
+			runtime.Gosched()
+		}
+	}
+	e.want("write", e.sys(abi.SYS_WRITE, w, e.str("xy"), 2), 2)
+	if got := <-done; got != 2 || string(b[:2]) != "xy" {
+		t.Fatalf("vmsplice = %d, %q; want 2, \"xy\"", got, b[:2])
+	}
 }
 
 func TestCopyFileRange(t *testing.T) {

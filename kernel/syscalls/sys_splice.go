@@ -45,6 +45,16 @@ func spliceReadable(f *vfs.File) bool {
 	return err == nil && !attr.IsDir()
 }
 
+// fileShape lays out in pipe slots what a splice reads from in at pos: a
+// file Linux keeps in the page cache gives each slot what is left of one
+// page of it; others (and O_DIRECT opens) whole pages.
+func fileShape(in *vfs.File, pos int64) pipe.Shape {
+	if _, ok := in.Ops().(vfs.PageCacher); !ok || in.Flags()&abi.O_DIRECT != 0 || pos < 0 {
+		return pipe.WholePages
+	}
+	return pipe.FilePages(pos)
+}
+
 // verifyArea applies Linux's rw_verify_area to an I/O of count bytes at
 // pos: EINVAL for a negative position or count or a range past the
 // largest offset.
@@ -248,7 +258,7 @@ func sendfile(t *kernel.Task, outFd, inFd int32, hasOff bool, pos int64, count u
 		if !spliceReadable(in) {
 			return 0, pos, abi.EINVAL
 		}
-		done, err = op.SpliceIn(t, n, out.NonBlocking(), func(dst *usermem.IO) (int, error) {
+		done, err = op.SpliceIn(t, n, fileShape(in, pos), out.NonBlocking(), func(dst *usermem.IO) (int, error) {
 			return readAt(t, in, dst, pos)
 		})
 		pos += int64(done)
@@ -359,7 +369,7 @@ func spliceToPipe(t *kernel.Task, in *vfs.File, hasOff bool, pos int64, p *pipe.
 		pos = position(t, in)
 	}
 	start := pos
-	done, err := p.SpliceIn(t, int(min(n, usermem.MaxRWCount)), nonblock, func(dst *usermem.IO) (int, error) {
+	done, err := p.SpliceIn(t, int(min(n, usermem.MaxRWCount)), fileShape(in, pos), nonblock, func(dst *usermem.IO) (int, error) {
 		if err := verifyArea(pos, n); err != nil {
 			return 0, err
 		}
@@ -432,8 +442,11 @@ func Tee(t *kernel.Task, a *Args) (uintptr, error) {
 
 // Vmsplice implements Linux syscall vmsplice(2) by copying: into a pipe's
 // write end it adds what fits of the caller's buffers (after waiting for
-// room), from a read end it fills them with what the pipe holds (after
-// waiting for data). SPLICE_F_GIFT is accepted and has no effect.
+// room), a slot per page of each buffer as Linux maps them; from a read
+// end it fills them with what the pipe holds (after waiting for data).
+// Only SPLICE_F_NONBLOCK turns the waits into EAGAIN: as in Linux, the
+// pipe's O_NONBLOCK does not. SPLICE_F_GIFT is accepted and has no
+// effect.
 func Vmsplice(t *kernel.Task, a *Args) (uintptr, error) {
 	fd, iov, cnt, flags := a.Int(0), a.Ptr(1), a[2], a.Uint(3)
 	if flags&^spliceFlags != 0 {
@@ -458,9 +471,9 @@ func Vmsplice(t *kernel.Task, a *Args) (uintptr, error) {
 	if p == nil {
 		return 0, abi.EBADF
 	}
-	nonblock := flags&abi.SPLICE_F_NONBLOCK != 0 || f.NonBlocking()
+	nonblock := flags&abi.SPLICE_F_NONBLOCK != 0
 	if f.Writable() {
-		return xferResult(p.SpliceIn(t, io.Len(), nonblock, func(dst *usermem.IO) (int, error) {
+		return xferResult(p.SpliceIn(t, io.Len(), pipe.UserPages(io.Segs()), nonblock, func(dst *usermem.IO) (int, error) {
 			return copyIO(dst, io)
 		}))
 	}

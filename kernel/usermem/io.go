@@ -74,6 +74,9 @@ func NewIOVec(segs []Seg) (*IO, error) {
 // Len is the total number of bytes io covers.
 func (io *IO) Len() int { return io.n }
 
+// Segs returns the buffers of io, which the caller must not change.
+func (io *IO) Segs() []Seg { return io.segs }
+
 // Aligned reports whether every buffer of io with bytes in it starts at
 // an address and has a length that are multiples of mask+1 (a power of
 // two), as Linux's iov_iter_is_aligned asks for direct I/O.

@@ -51,6 +51,14 @@ type Allocator interface {
 // buffered I/O; it does not require aligned buffers.
 type DirectIOer interface{ DirectIO() }
 
+// PageCacher is implemented by FileOps of files whose data Linux keeps in
+// the page cache: regular files of tmpfs and ext4, and block devices.
+// splice(2) and sendfile(2) from such a file into a pipe (unless it is
+// open O_DIRECT) fill each pipe slot with what is left of one page of the
+// file, from the offset's place in it; from other files each slot takes
+// a whole page.
+type PageCacher interface{ PageCache() }
+
 // checkDirect refuses O_DIRECT for a file of type typ opened as ops,
 // releasing ops, as Linux's do_dentry_open does after the open.
 func checkDirect(ops FileOps, typ, flags uint32) error {

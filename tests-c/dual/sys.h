@@ -563,6 +563,11 @@ static inline long sys_splice(int in, off_t *inoff, int out, off_t *outoff, size
 	return CALL(S(SYS_splice, in, inoff, out, outoff, n, flags),
 		    lkl_sys_splice(in, LP(lkl_loff_t *, inoff), out, LP(lkl_loff_t *, outoff), n, flags));
 }
+static inline long sys_vmsplice(int fd, const struct iovec *iov, unsigned long cnt, unsigned int flags)
+{
+	return CALL(S(SYS_vmsplice, fd, iov, cnt, flags),
+		    lkl_sys_vmsplice(fd, LP(const struct lkl_iovec *, iov), cnt, flags));
+}
 static inline long sys_tee(int in, int out, size_t n, unsigned int flags)
 {
 	return CALL(S(SYS_tee, in, out, n, flags), lkl_sys_tee(in, out, n, flags));

@@ -101,6 +101,9 @@ var _ vfs.Seeker = (*regFile)(nil)
 // I/O still goes through the block cache).
 func (f *regFile) DirectIO() {}
 
+// PageCache implements vfs.PageCacher.
+func (f *regFile) PageCache() {}
+
 // Release implements vfs.FileOps: the last close of an unlinked file
 // frees it.
 func (f *regFile) Release() { f.i.release() }

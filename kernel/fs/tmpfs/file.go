@@ -41,6 +41,9 @@ func (f regFile) Release() {
 // and later), and its I/O is the same either way.
 func (regFile) DirectIO() {}
 
+// PageCache implements vfs.PageCacher.
+func (regFile) PageCache() {}
+
 // Fsync implements vfs.Syncer: memory has nothing to write back.
 func (f regFile) Fsync(ctx vfs.Context, datasync bool) error { return nil }
 

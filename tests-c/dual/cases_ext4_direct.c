@@ -65,3 +65,21 @@ CASE(ext4_direct_misaligned_read_of_hole)
 	EQ(buf[1], 0);
 	sys_close((int)fd);
 }
+
+/* A read that crosses from a hole into data with a misaligned length
+ * fails whole: EINVAL, not the part of the hole before the data. */
+CASE(ext4_direct_hole_then_misaligned_data_einval)
+{
+	long fd;
+
+	fd = OK(sys_openat(AT_FDCWD, "f", O_CREAT | O_RDWR | O_DIRECT, 0644));
+	memset(buf, 'x', 4096);
+	EQ(sys_pwrite64((int)fd, buf, 4096, 8192), 4096);
+	OK(sys_fsync((int)fd));
+	ERR(sys_pread64((int)fd, buf, 8192 + 100, 0), -EINVAL);
+	ERR(sys_pread64((int)fd, buf, 4096 + 100, 4096), -EINVAL);
+	EQ(sys_pread64((int)fd, buf, 8192 + 512, 0), 8192 + 512);
+	EQ(buf[0], 0);
+	EQ(buf[8192], 'x');
+	sys_close((int)fd);
+}

@@ -212,7 +212,7 @@ const (
 	DT_WHT                  = 14
 )
 
-// xattr, fallocate, splice, limits (linux/xattr.h, falloc.h, splice.h, limits.h).
+// xattr, fallocate, splice, fadvise, limits (linux/xattr.h, falloc.h, splice.h, fadvise.h, limits.h).
 const (
 	XATTR_CREATE             = 0x1
 	XATTR_REPLACE            = 0x2
@@ -232,6 +232,12 @@ const (
 	SPLICE_F_NONBLOCK        = 0x02
 	SPLICE_F_MORE            = 0x04
 	SPLICE_F_GIFT            = 0x08
+	POSIX_FADV_NORMAL        = 0 // x/sys names these FADV_* (xsyscheck/renamed.go)
+	POSIX_FADV_RANDOM        = 1
+	POSIX_FADV_SEQUENTIAL    = 2
+	POSIX_FADV_WILLNEED      = 3
+	POSIX_FADV_DONTNEED      = 4
+	POSIX_FADV_NOREUSE       = 5
 	RWF_HIPRI                = 0x00000001
 	RWF_DSYNC                = 0x00000002
 	RWF_SYNC                 = 0x00000004

@@ -12,6 +12,7 @@ func init() {
 	register(abi.SYS_EPOLL_CREATE1, EpollCreate1)
 	register(abi.SYS_EPOLL_CTL, EpollCtl)
 	register(abi.SYS_EPOLL_PWAIT, EpollPwait)
+	register(abi.SYS_EPOLL_PWAIT2, EpollPwait2)
 }
 
 // EpollCreate1 implements Linux syscall epoll_create1(2).
@@ -76,10 +77,42 @@ func EpollCtl(t *kernel.Task, a *Args) (uintptr, error) {
 	return 0, ep.Ctl(op, fd, tf, ev.Events, ev.Data)
 }
 
-// EpollPwait implements Linux syscall epoll_pwait(2). The signal mask is
-// accepted and has no effect: no signals are delivered to library tasks.
+// EpollPwait implements Linux syscall epoll_pwait(2) (lkl_sys_epoll_wait
+// too): a timeout in milliseconds, negative for none. A signal mask is
+// checked first (its size, and that it can be read), as Linux's
+// set_user_sigmask; no signals reach a library caller, so it has no
+// other effect.
 func EpollPwait(t *kernel.Task, a *Args) (uintptr, error) {
-	max, timeout := int(a.Int(2)), a.Int(3)
+	if err := checkSigmask(a.Ptr(4), uint64(a[5])); err != nil {
+		return 0, err
+	}
+	deadline := int64(forever)
+	switch timeout := a.Int(3); {
+	case timeout == 0:
+		deadline = noWait
+	case timeout > 0:
+		deadline = t.Kernel().Clock.Now() + int64(timeout)*1e6
+	}
+	return epollWait(t, a, deadline)
+}
+
+// EpollPwait2 implements Linux syscall epoll_pwait2(2): epoll_pwait with
+// a struct timespec timeout (NULL for none), read before anything else.
+func EpollPwait2(t *kernel.Task, a *Args) (uintptr, error) {
+	deadline, err := pollTimeout(t, a.Ptr(3))
+	if err != nil {
+		return 0, err
+	}
+	if err := checkSigmask(a.Ptr(4), uint64(a[5])); err != nil {
+		return 0, err
+	}
+	return epollWait(t, a, deadline)
+}
+
+// epollWait waits on the epoll instance a[0] for up to a[2] events until
+// deadline (forever, noWait or a monotonic time) and stores them at a[1].
+func epollWait(t *kernel.Task, a *Args, deadline int64) (uintptr, error) {
+	max := int(a.Int(2))
 	if max <= 0 || max > (1<<31-1)/abi.SizeofEpollEvent {
 		return 0, abi.EINVAL
 	}
@@ -88,13 +121,6 @@ func EpollPwait(t *kernel.Task, a *Args) (uintptr, error) {
 		return 0, err
 	}
 	defer ef.DecRef()
-	deadline := int64(0)
-	switch {
-	case timeout == 0:
-		deadline = -1
-	case timeout > 0:
-		deadline = t.Kernel().Clock.Now() + int64(timeout)*1e6
-	}
 	evs, err := ep.Wait(t, max, deadline)
 	if err != nil {
 		return 0, err

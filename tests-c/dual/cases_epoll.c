@@ -558,3 +558,39 @@ CASE(fstat_anon_inode_files)
 		EQ(st.st_size, 0);
 	}
 }
+
+/* epoll_pwait checks its signal mask before anything else; epoll_pwait2
+ * reads its timeout first. */
+CASE(epoll_pwait_sigmask_checked_first)
+{
+	uint64_t mask = 0;
+	struct epoll_event out[4];
+
+	ERR(sys_epoll_pwait_mask(99, out, 4, 0, &mask, 4), -EINVAL);
+	ERR(sys_epoll_pwait_mask(99, out, 4, 0, BADPTR, 8), -EFAULT);
+	ERR(sys_epoll_pwait_mask(99, out, 4, 0, &mask, 8), -EBADF);
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_epoll_pwait_mask(3, out, 4, 0, &mask, 8), 0);
+	EQ(sys_epoll_pwait_mask(3, out, 4, 0, NULL, 4), 0);
+}
+
+CASE(epoll_pwait2_timespec)
+{
+	struct epoll_event e = ev(EPOLLIN, 7), out[4];
+	struct timespec zero = { 0, 0 }, ms = { 0, 1000000 }, bad = { 0, 1000000000 }, neg = { -1, 0 };
+
+	EQ(sys_epoll_create1(0), 3);
+	EQ(sys_eventfd2(0, 0), 4);
+	EQ(sys_epoll_ctl(3, EPOLL_CTL_ADD, 4, &e), 0);
+	EQ(sys_epoll_pwait2(3, out, 4, &zero, NULL, 8), 0);
+	EQ(sys_epoll_pwait2(3, out, 4, &ms, NULL, 8), 0);
+	ERR(sys_epoll_pwait2(99, out, 4, &bad, NULL, 8), -EINVAL);
+	ERR(sys_epoll_pwait2(99, out, 4, &neg, NULL, 8), -EINVAL);
+	ERR(sys_epoll_pwait2(99, out, 4, BADPTR, NULL, 8), -EFAULT);
+	ERR(sys_epoll_pwait2(3, out, 4, &zero, &e, 4), -EINVAL);
+	ERR(sys_epoll_pwait2(3, out, 0, &zero, NULL, 8), -EINVAL);
+	EQ(efd_write(4, 1), 8);
+	EQ(sys_epoll_pwait2(3, out, 4, NULL, NULL, 8), 1);
+	EQ(out[0].events, EPOLLIN);
+	EQ(out[0].data.u64, 7);
+}

@@ -742,3 +742,60 @@ CASE(lseek_data_negative_offset)
 	ERR(sys_lseek(fd, -1, SEEK_DATA), -ENXIO);
 	ERR(sys_lseek(fd, -1, SEEK_HOLE), -ENXIO);
 }
+
+/* posix_fadvise and readahead: advice is checked, then has no visible
+ * effect. */
+CASE(fadvise_each_advice)
+{
+	EQ(openf("data"), 3);
+	for (int adv = POSIX_FADV_NORMAL; adv <= POSIX_FADV_NOREUSE; adv++)
+		EQ(sys_fadvise64(3, 0, 4, adv), 0);
+	EQ(sys_fadvise64(3, 0, 0, POSIX_FADV_WILLNEED), 0);
+	EQ(sys_fadvise64(3, -1, 10, POSIX_FADV_DONTNEED), 0);
+	EQ(sys_fadvise64(3, 1LL << 62, 1LL << 62, POSIX_FADV_SEQUENTIAL), 0);
+}
+
+CASE(fadvise_errors)
+{
+	int p[2];
+
+	EQ(openf("data"), 3);
+	ERR(sys_fadvise64(3, 0, 4, 6), -EINVAL);
+	ERR(sys_fadvise64(3, 0, 4, -1), -EINVAL);
+	ERR(sys_fadvise64(3, 0, -1, POSIX_FADV_NORMAL), -EINVAL);
+	ERR(sys_fadvise64(99, 0, 4, 6), -EBADF);
+	OK(sys_pipe2(p, 0));
+	ERR(sys_fadvise64(p[0], 0, -1, 6), -ESPIPE);
+	ERR(sys_fadvise64(p[1], 0, 4, POSIX_FADV_NORMAL), -ESPIPE);
+}
+
+CASE(fadvise_other_files)
+{
+	EQ(sys_mkdirat(AT_FDCWD, "d", 0755), 0);
+	EQ(sys_openat(AT_FDCWD, "d", O_RDONLY | O_DIRECTORY, 0), 3);
+	EQ(sys_fadvise64(3, 0, 0, POSIX_FADV_DONTNEED), 0);
+	EQ(sys_openat(AT_FDCWD, "d", O_PATH, 0), 4);
+	ERR(sys_fadvise64(4, 0, 0, POSIX_FADV_NORMAL), -EBADF);
+	EQ(sys_eventfd2(0, 0), 5);
+	EQ(sys_fadvise64(5, 0, 0, POSIX_FADV_NORMAL), 0);
+	ERR(sys_fadvise64(5, 0, 0, 9), -EINVAL);
+}
+
+CASE(readahead_files)
+{
+	int p[2];
+
+	EQ(openf("data"), 3);
+	EQ(sys_readahead(3, 0, 4096), 0);
+	EQ(sys_readahead(3, 1 << 20, 0), 0);
+	ERR(sys_readahead(3, 0, -1), -EINVAL);
+	EQ(sys_openat(AT_FDCWD, "f", O_WRONLY, 0), 4);
+	ERR(sys_readahead(4, 0, 10), -EBADF);
+	ERR(sys_readahead(99, 0, 10), -EBADF);
+	EQ(sys_mkdirat(AT_FDCWD, "d", 0755), 0);
+	EQ(sys_openat(AT_FDCWD, "d", O_RDONLY | O_DIRECTORY, 0), 5);
+	ERR(sys_readahead(5, 0, 10), -EINVAL);
+	OK(sys_pipe2(p, 0));
+	ERR(sys_readahead(p[0], 0, 10), -EINVAL);
+	ERR(sys_readahead(p[1], 0, 10), -EBADF);
+}

@@ -563,6 +563,14 @@ static inline long sys_splice(int in, off_t *inoff, int out, off_t *outoff, size
 	return CALL(S(SYS_splice, in, inoff, out, outoff, n, flags),
 		    lkl_sys_splice(in, LP(lkl_loff_t *, inoff), out, LP(lkl_loff_t *, outoff), n, flags));
 }
+static inline long sys_fadvise64(int fd, long long off, long long len, int advice)
+{
+	return CALL(S(SYS_fadvise64, fd, off, len, advice), lkl_sys_fadvise64(fd, off, (lkl_size_t)len, advice));
+}
+static inline long sys_readahead(int fd, long long off, long long count)
+{
+	return CALL(S(SYS_readahead, fd, off, count), lkl_sys_readahead(fd, off, (lkl_size_t)count));
+}
 static inline long sys_vmsplice(int fd, const struct iovec *iov, unsigned long cnt, unsigned int flags)
 {
 	return CALL(S(SYS_vmsplice, fd, iov, cnt, flags),
@@ -653,6 +661,21 @@ static inline long sys_epoll_pwait(int epfd, struct epoll_event *ev, int max, in
 {
 	return CALL(S(SYS_epoll_pwait, epfd, ev, max, timeout, NULL, 8),
 		    lkl_sys_epoll_pwait(epfd, LP(struct lkl_epoll_event *, ev), max, timeout, NULL, 8));
+}
+static inline long sys_epoll_pwait_mask(int epfd, struct epoll_event *ev, int max, int timeout, const void *mask,
+					size_t size)
+{
+	return CALL(S(SYS_epoll_pwait, epfd, ev, max, timeout, mask, size),
+		    lkl_sys_epoll_pwait(epfd, LP(struct lkl_epoll_event *, ev), max, timeout,
+					LP(const lkl_sigset_t *, mask), size));
+}
+static inline long sys_epoll_pwait2(int epfd, struct epoll_event *ev, int max, const struct timespec *ts,
+				    const void *mask, size_t size)
+{
+	return CALL(S(SYS_epoll_pwait2, epfd, ev, max, ts, mask, size),
+		    lkl_sys_epoll_pwait2(epfd, LP(struct lkl_epoll_event *, ev), max,
+					 LP(const struct __lkl__kernel_timespec *, ts), LP(const lkl_sigset_t *, mask),
+					 size));
 }
 static inline long sys_ppoll(struct pollfd *fds, unsigned int n, const struct timespec *ts)
 {

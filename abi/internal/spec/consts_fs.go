@@ -211,7 +211,7 @@ DT_LNK 10
 DT_SOCK 12
 DT_WHT 14
 `},
-	{"fsmisc", "xattr, fallocate, splice, limits (linux/xattr.h, falloc.h, splice.h, limits.h).", "", `
+	{"fsmisc", "xattr, fallocate, splice, fadvise, limits (linux/xattr.h, falloc.h, splice.h, fadvise.h, limits.h).", "", `
 XATTR_CREATE 0x1
 XATTR_REPLACE 0x2
 XATTR_NAME_MAX 255 @-
@@ -230,6 +230,12 @@ SPLICE_F_MOVE 0x01
 SPLICE_F_NONBLOCK 0x02
 SPLICE_F_MORE 0x04
 SPLICE_F_GIFT 0x08
+POSIX_FADV_NORMAL 0 @- // x/sys names these FADV_* (xsyscheck/renamed.go)
+POSIX_FADV_RANDOM 1 @-
+POSIX_FADV_SEQUENTIAL 2 @-
+POSIX_FADV_WILLNEED 3 @-
+POSIX_FADV_DONTNEED 4 @-
+POSIX_FADV_NOREUSE 5 @-
 RWF_HIPRI 0x00000001
 RWF_DSYNC 0x00000002
 RWF_SYNC 0x00000004

@@ -299,7 +299,7 @@ typedef __lkl__u32 lkl_key_serial_t;
 #define LKL_DT_SOCK 12
 #define LKL_DT_WHT 14
 
-/* xattr, fallocate, splice, limits (linux/xattr.h, falloc.h, splice.h, limits.h). */
+/* xattr, fallocate, splice, fadvise, limits (linux/xattr.h, falloc.h, splice.h, fadvise.h, limits.h). */
 #define LKL_XATTR_CREATE 0x1
 #define LKL_XATTR_REPLACE 0x2
 #define LKL_XATTR_NAME_MAX 255
@@ -318,6 +318,12 @@ typedef __lkl__u32 lkl_key_serial_t;
 #define LKL_SPLICE_F_NONBLOCK 0x02
 #define LKL_SPLICE_F_MORE 0x04
 #define LKL_SPLICE_F_GIFT 0x08
+#define LKL_POSIX_FADV_NORMAL 0
+#define LKL_POSIX_FADV_RANDOM 1
+#define LKL_POSIX_FADV_SEQUENTIAL 2
+#define LKL_POSIX_FADV_WILLNEED 3
+#define LKL_POSIX_FADV_DONTNEED 4
+#define LKL_POSIX_FADV_NOREUSE 5
 #define LKL_RWF_HIPRI 0x00000001
 #define LKL_RWF_DSYNC 0x00000002
 #define LKL_RWF_SYNC 0x00000004

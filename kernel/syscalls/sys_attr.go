@@ -31,13 +31,9 @@ func init() {
 // fileTarget returns the open file fd for the f* attribute calls: EBADF
 // for a bad or O_PATH descriptor. The caller drops the reference.
 func fileTarget(t *kernel.Task, fd int32) (target, error) {
-	f, err := getFile(t, fd)
+	f, err := getFileNoPath(t, fd)
 	if err != nil {
 		return target{}, err
-	}
-	if f.IsPath() {
-		f.DecRef()
-		return target{}, abi.EBADF
 	}
 	return target{p: f.Path(), f: f}, nil
 }

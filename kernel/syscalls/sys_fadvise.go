@@ -21,14 +21,11 @@ func init() {
 // for a bad or O_PATH descriptor, ESPIPE for a pipe or FIFO, EINVAL for a
 // negative length or an unknown advice.
 func Fadvise64(t *kernel.Task, a *Args) (uintptr, error) {
-	f, err := getFile(t, a.Int(0))
+	f, err := getFileNoPath(t, a.Int(0))
 	if err != nil {
 		return 0, err
 	}
 	defer f.DecRef()
-	if f.IsPath() {
-		return 0, abi.EBADF
-	}
 	return 0, fadvise(f, int64(a[2]), a.Int(3))
 }
 
@@ -52,12 +49,12 @@ func fadvise(f *vfs.File, n int64, advice int32) error {
 // open for reading, EINVAL unless it is a regular file or a block
 // device; then POSIX_FADV_WILLNEED for count bytes.
 func Readahead(t *kernel.Task, a *Args) (uintptr, error) {
-	f, err := getFile(t, a.Int(0))
+	f, err := getFileNoPath(t, a.Int(0))
 	if err != nil {
 		return 0, err
 	}
 	defer f.DecRef()
-	if f.IsPath() || !f.Readable() {
+	if !f.Readable() {
 		return 0, abi.EBADF
 	}
 	attr, err := f.Attr()

@@ -33,14 +33,11 @@ func Flock(t *kernel.Task, a *Args) (uintptr, error) {
 	default:
 		return 0, abi.EINVAL
 	}
-	f, err := getFile(t, fd)
+	f, err := getFileNoPath(t, fd)
 	if err != nil {
 		return 0, err
 	}
 	defer f.DecRef()
-	if f.IsPath() {
-		return 0, abi.EBADF
-	}
 	return 0, t.Kernel().Locks().Flock(t, f, typ, cmd&abi.LOCK_NB == 0)
 }
 

@@ -27,14 +27,11 @@ func Sync(t *kernel.Task, a *Args) (uintptr, error) {
 // file but an O_PATH one: pipes sync their internal filesystem, which
 // has nothing to do).
 func Syncfs(t *kernel.Task, a *Args) (uintptr, error) {
-	f, err := getFile(t, a.Int(0))
+	f, err := getFileNoPath(t, a.Int(0))
 	if err != nil {
 		return 0, err
 	}
 	defer f.DecRef()
-	if f.IsPath() {
-		return 0, abi.EBADF
-	}
 	if p := f.Path(); p.D != nil {
 		return 0, vfs.SyncFS(t, p.D.Superblock())
 	}
@@ -69,14 +66,11 @@ const (
 // for pipes, sockets and FIFOs; other files write back as fdatasync.
 func SyncFileRange(t *kernel.Task, a *Args) (uintptr, error) {
 	off, n, flags := a.Int64(1), a.Int64(2), a.Uint(3)
-	f, err := getFile(t, a.Int(0))
+	f, err := getFileNoPath(t, a.Int(0))
 	if err != nil {
 		return 0, err
 	}
 	defer f.DecRef()
-	if f.IsPath() {
-		return 0, abi.EBADF
-	}
 	if flags&^(syncFileRangeWaitBefore|syncFileRangeWrite|syncFileRangeWaitAfter) != 0 {
 		return 0, abi.EINVAL
 	}

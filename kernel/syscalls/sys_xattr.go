@@ -59,20 +59,6 @@ func xattrPath(t *kernel.Task, addr usermem.Addr, follow bool) (vfs.XattrTarget,
 	return vfs.XattrTarget{P: p}, nil
 }
 
-// xattrFile returns the file of an fd-based xattr call: EBADF for a bad
-// or O_PATH descriptor. The caller drops the reference.
-func xattrFile(t *kernel.Task, fd int32) (*vfs.File, error) {
-	f, err := getFile(t, fd)
-	if err != nil {
-		return nil, err
-	}
-	if f.IsPath() {
-		f.DecRef()
-		return nil, abi.EBADF
-	}
-	return f, nil
-}
-
 // setxattrArgs reads the flags, name and value of setxattr, in Linux's
 // order (setxattr_copy).
 func setxattrArgs(a *Args) (name string, value []byte, flags uint32, err error) {
@@ -116,7 +102,7 @@ func Lsetxattr(t *kernel.Task, a *Args) (uintptr, error) { return setxattr(t, a,
 
 // Fsetxattr implements Linux syscall fsetxattr(2).
 func Fsetxattr(t *kernel.Task, a *Args) (uintptr, error) {
-	f, err := xattrFile(t, a.Int(0))
+	f, err := getFileNoPath(t, a.Int(0))
 	if err != nil {
 		return 0, err
 	}
@@ -168,7 +154,7 @@ func Lgetxattr(t *kernel.Task, a *Args) (uintptr, error) { return getxattr(t, a,
 
 // Fgetxattr implements Linux syscall fgetxattr(2).
 func Fgetxattr(t *kernel.Task, a *Args) (uintptr, error) {
-	f, err := xattrFile(t, a.Int(0))
+	f, err := getFileNoPath(t, a.Int(0))
 	if err != nil {
 		return 0, err
 	}
@@ -225,7 +211,7 @@ func Llistxattr(t *kernel.Task, a *Args) (uintptr, error) { return listxattr(t, 
 
 // Flistxattr implements Linux syscall flistxattr(2).
 func Flistxattr(t *kernel.Task, a *Args) (uintptr, error) {
-	f, err := xattrFile(t, a.Int(0))
+	f, err := getFileNoPath(t, a.Int(0))
 	if err != nil {
 		return 0, err
 	}
@@ -254,7 +240,7 @@ func Lremovexattr(t *kernel.Task, a *Args) (uintptr, error) { return removexattr
 
 // Fremovexattr implements Linux syscall fremovexattr(2).
 func Fremovexattr(t *kernel.Task, a *Args) (uintptr, error) {
-	f, err := xattrFile(t, a.Int(0))
+	f, err := getFileNoPath(t, a.Int(0))
 	if err != nil {
 		return 0, err
 	}

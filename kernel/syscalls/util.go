@@ -48,6 +48,17 @@ func getFile(t *kernel.Task, fd int32) (*vfs.File, error) {
 	return t.Group().Files().Get(fd)
 }
 
+// getFileNoPath is getFile for calls that need an open file, as Linux's
+// fdget (getFile is fdget_raw): EBADF for an O_PATH descriptor too.
+func getFileNoPath(t *kernel.Task, fd int32) (*vfs.File, error) {
+	f, err := getFile(t, fd)
+	if err == nil && f.IsPath() {
+		f.DecRef()
+		return nil, abi.EBADF
+	}
+	return f, err
+}
+
 // installFile puts f in the lowest free descriptor and drops the caller's
 // reference to it.
 func installFile(t *kernel.Task, f *vfs.File, cloexec bool) (uintptr, error) {

@@ -352,83 +352,90 @@ static void patterned(char *buf, int n)
 	EQ(sys_write(3, buf, n), n);
 }
 
+/* A nonblocking pipe of size bytes. */
+static void sized_pipe(int p[2], int size)
+{
+	OK(sys_pipe2(p, O_NONBLOCK));
+	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, size), size);
+}
+
+/* The pipe holds n bytes: those of want. */
+static void drains(int fd, const char *want, long n)
+{
+	static char got[65536];
+
+	EQ(sys_read(fd, got, sizeof(got)), n);
+	EQ(memcmp(got, want, n), 0);
+}
+
+/* Each slot holds what is left of one page of the file. */
 CASE(splice_file_to_pipe_unaligned_offset)
 {
-	static char big[20000], got[20000];
+	static char big[20000];
+	off_t off = 100;
 	int p[2];
 
 	patterned(big, sizeof(big));
-	OK(sys_pipe2(p, O_NONBLOCK));
-	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 16384), 16384);
-	off_t off = 100;
-	/* Each slot holds what is left of one page of the file. */
+	sized_pipe(p, 16384);
 	EQ(sys_splice(3, &off, p[1], NULL, sizeof(big), 0), 4096 - 100 + 3 * 4096);
 	EQ(off, 4 * 4096);
 	ERR(sys_write(p[1], "x", 1), -EAGAIN);
-	EQ(sys_read(p[0], got, sizeof(got)), 4 * 4096 - 100);
-	EQ(memcmp(got, big + 100, 4 * 4096 - 100), 0);
+	drains(p[0], big + 100, 4 * 4096 - 100);
 }
 
 CASE(splice_file_to_pipe_unaligned_file_position)
 {
-	static char big[20000], got[8192];
+	static char big[20000];
 	int p[2];
 
 	patterned(big, sizeof(big));
 	EQ(sys_lseek(3, 5000, SEEK_SET), 5000);
-	OK(sys_pipe2(p, O_NONBLOCK));
-	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 8192), 8192);
+	sized_pipe(p, 8192);
 	EQ(sys_splice(3, NULL, p[1], NULL, sizeof(big), 0), 8192 - 5000 % 4096);
 	EQ(sys_lseek(3, 0, SEEK_CUR), 3 * 4096);
-	EQ(sys_read(p[0], got, sizeof(got)), 8192 - 5000 % 4096);
-	EQ(memcmp(got, big + 5000, 8192 - 5000 % 4096), 0);
+	drains(p[0], big + 5000, 8192 - 5000 % 4096);
 }
 
 CASE(splice_file_to_pipe_unaligned_to_eof)
 {
-	static char big[6000], got[8192];
+	static char big[6000];
+	off_t off = 4000;
 	int p[2];
 
 	patterned(big, sizeof(big));
 	OK(sys_pipe2(p, O_NONBLOCK));
-	off_t off = 4000;
 	EQ(sys_splice(3, &off, p[1], NULL, 65536, 0), 2000);
 	EQ(off, 6000);
-	EQ(sys_read(p[0], got, sizeof(got)), 2000);
-	EQ(memcmp(got, big + 4000, 2000), 0);
+	drains(p[0], big + 4000, 2000);
 }
 
 /* A file open O_DIRECT is read into whole pages, not page-cache pages
  * (Linux's copy_splice_read). */
 CASE(splice_direct_file_to_pipe_whole_pages)
 {
-	static char big[20000], got[16384];
+	static char big[20000];
+	off_t off = 100;
 	int p[2];
 
 	patterned(big, sizeof(big));
 	EQ(sys_openat(AT_FDCWD, "src", O_RDONLY | O_DIRECT, 0), 4);
-	OK(sys_pipe2(p, O_NONBLOCK));
-	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 16384), 16384);
-	off_t off = 100;
+	sized_pipe(p, 16384);
 	EQ(sys_splice(4, &off, p[1], NULL, sizeof(big), 0), 16384);
 	EQ(off, 100 + 16384);
-	EQ(sys_read(p[0], got, sizeof(got)), 16384);
-	EQ(memcmp(got, big + 100, 16384), 0);
+	drains(p[0], big + 100, 16384);
 }
 
 CASE(sendfile_to_pipe_unaligned_offset)
 {
-	static char big[20000], got[16384];
+	static char big[20000];
+	off_t off = 4095;
 	int p[2];
 
 	patterned(big, sizeof(big));
-	OK(sys_pipe2(p, O_NONBLOCK));
-	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 8192), 8192);
-	off_t off = 4095;
+	sized_pipe(p, 8192);
 	EQ(sys_sendfile(p[1], 3, &off, sizeof(big)), 1 + 4096);
 	EQ(off, 2 * 4096);
-	EQ(sys_read(p[0], got, sizeof(got)), 1 + 4096);
-	EQ(memcmp(got, big + 4095, 1 + 4096), 0);
+	drains(p[0], big + 4095, 1 + 4096);
 }
 
 CASE(splice_no_pipe_einval)
@@ -527,18 +534,15 @@ CASE(splice_zero_len)
 CASE(vmsplice_unaligned_buffer)
 {
 	static char mem[3 * 4096] __attribute__((aligned(4096)));
-	char got[8192];
 	struct iovec iov = { mem + 100, 8192 };
 	int p[2];
 
 	for (int i = 0; i < (int)sizeof(mem); i++)
 		mem[i] = (char)(i % 251);
-	OK(sys_pipe2(p, O_NONBLOCK));
-	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 8192), 8192);
+	sized_pipe(p, 8192);
 	EQ(sys_vmsplice(p[1], &iov, 1, 0), 4096 - 100 + 4096);
 	ERR(sys_write(p[1], "x", 1), -EAGAIN);
-	EQ(sys_read(p[0], got, sizeof(got)), 8192 - 100);
-	EQ(memcmp(got, mem + 100, 8192 - 100), 0);
+	drains(p[0], mem + 100, 8192 - 100);
 }
 
 CASE(vmsplice_slot_per_buffer)
@@ -549,8 +553,7 @@ CASE(vmsplice_slot_per_buffer)
 	int p[2];
 
 	memcpy(mem, "abc.....def.....ghi", 19);
-	OK(sys_pipe2(p, O_NONBLOCK));
-	EQ(sys_fcntl(p[1], F_SETPIPE_SZ, 8192), 8192);
+	sized_pipe(p, 8192);
 	EQ(sys_vmsplice(p[1], iov, 3, 0), 6);
 	/* Only the flag makes vmsplice nonblocking, not O_NONBLOCK. */
 	ERR(sys_vmsplice(p[1], iov, 1, SPLICE_F_NONBLOCK), -EAGAIN);

@@ -9,7 +9,7 @@ import (
 )
 
 // The Go heap holds the kernel's own objects: inodes, dentries, open
-// files, sockets (what Linux keeps in its slab caches). Linux reclaims
+// files (what Linux keeps in its slab caches). Linux reclaims
 // those only under memory pressure; Go's collector, left at its default
 // (GOGC=100), runs whenever the heap doubles, so a kernel whose objects
 // fill a few MiB collects every few MiB of allocation. With two threads
@@ -45,8 +45,9 @@ var heap struct {
 // userGOGC is true when the environment sets GOGC: the policy stays off.
 var userGOGC = os.Getenv("GOGC") != ""
 
-// HeapFloor adds share bytes (mem=/8 of a booting kernel) to the heap
-// floor and returns the function that takes them away again (at halt).
+// HeapFloor adds a booting kernel's share to the heap floor, an eighth of
+// its memory mem, and returns the function that takes it away again (at
+// halt).
 func HeapFloor(mem int64) (release func()) {
 	share := mem / 8
 	addFloor(share)

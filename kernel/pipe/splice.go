@@ -134,41 +134,39 @@ func (p *Pipe) SpliceIn(ctx vfs.Context, max int, shape Shape, nonblock bool, re
 // Preconditions: p.mu is held; the pipe is not full.
 func (p *Pipe) spliceInLocked(max int, shape Shape, read func(dst *usermem.IO) (int, error)) (int, error) {
 	free := p.slotsLocked() - p.used
-	var pages []*page
-	var offs []int
+	var fresh []slot // what each new slot can take
 	var segs []usermem.Seg
-	for got := 0; got < max && len(pages) < free; {
+	for got := 0; got < max && len(fresh) < free; {
 		o, n := shape(got)
 		n = min(n, max-got)
 		pg, err := p.newPageLocked()
 		if err != nil {
-			if len(pages) == 0 {
+			if len(fresh) == 0 {
 				return 0, err
 			}
 			break
 		}
-		pages = append(pages, pg)
-		offs = append(offs, o)
+		fresh = append(fresh, slot{pg: pg, off: o, len: n})
 		segs = append(segs, usermem.Seg{Addr: usermem.AddrOf(pg.b[o:]), Len: n})
 		got += n
 	}
 	io, err := usermem.NewIOVec(segs)
 	if err != nil {
-		for _, pg := range pages {
-			p.putPageLocked(pg)
+		for _, s := range fresh {
+			p.putPageLocked(s.pg)
 		}
 		return 0, err
 	}
 	n, err := read(io)
 	left := n
-	for i, pg := range pages {
+	for _, s := range fresh {
 		if left == 0 {
-			p.putPageLocked(pg)
+			p.putPageLocked(s.pg)
 			continue
 		}
-		c := min(left, segs[i].Len)
-		p.pushLocked(slot{pg: pg, off: offs[i], len: c})
-		left -= c
+		s.len = min(left, s.len)
+		p.pushLocked(s)
+		left -= s.len
 	}
 	return n, err
 }

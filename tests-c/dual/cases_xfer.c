@@ -561,6 +561,31 @@ CASE(vmsplice_slot_per_buffer)
 	EQ_STR(got, "abcdef");
 }
 
+static void *pipe_write_later(void *arg)
+{
+	long long deadline = dual_now_ms() + 50;
+
+	while (dual_now_ms() < deadline)
+		sys_sched_yield();
+	return (void *)sys_write((int)(long)arg, "xy", 2);
+}
+
+/* The pipe's O_NONBLOCK does not make vmsplice nonblocking: reading an
+ * empty pipe, it waits for the writer. */
+CASE(vmsplice_waits_despite_o_nonblock)
+{
+	char got[4] = {0};
+	struct iovec iov = { got, sizeof(got) };
+	pthread_t t;
+	int p[2];
+
+	OK(sys_pipe2(p, O_NONBLOCK));
+	t = dual_thread(pipe_write_later, (void *)(long)p[1]);
+	EQ(sys_vmsplice(p[0], &iov, 1, 0), 2);
+	EQ_STR(got, "xy");
+	EQ((long)dual_join(t), 2);
+}
+
 CASE(tee_duplicates)
 {
 	char buf[8] = {0};
